@@ -1,0 +1,57 @@
+"""Exact, vectorised metrics of a binary classifier's scores at any threshold.
+
+Rule used everywhere: a sample is predicted positive when
+``score >= threshold``.
+
+- :func:`sweep` sorts once and returns a :class:`Sweep` with cumulative
+  counts at every distinct score; ``Sweep.at(t)`` answers in O(log n).
+- :mod:`metrics_core.metrics` holds every point metric as one formula over
+  ``(tp, fp, fn, tn)``; a zero denominator gives ``nan`` (undefined).
+- ``roc_curve``, ``precision_recall_curve``, ``roc_auc_score``,
+  ``average_precision_score``, ``auc`` and ``confusion_matrix`` have
+  scikit-learn's names, signatures and return conventions.
+
+Naming: ``*_curve`` functions return arrays; ``*_score`` and ``auc`` return
+a float where higher is better.
+"""
+
+from metrics_core._sweep import OperatingPoint, Sweep, sweep, sweep_clean
+from metrics_core.classification import confusion_matrix
+from metrics_core.decimate import decimate
+from metrics_core.metrics import METRICS
+from metrics_core.ranking import (
+    UndefinedMetricWarning,
+    auc,
+    average_precision_score,
+    det_curve,
+    precision_recall_curve,
+    roc_auc_score,
+    roc_curve,
+)
+from metrics_core.thresholds import (
+    ThresholdChoice,
+    best_threshold,
+    threshold_for_precision,
+    threshold_for_recall,
+)
+
+__all__ = [
+    "METRICS",
+    "OperatingPoint",
+    "Sweep",
+    "ThresholdChoice",
+    "UndefinedMetricWarning",
+    "auc",
+    "average_precision_score",
+    "best_threshold",
+    "confusion_matrix",
+    "decimate",
+    "det_curve",
+    "precision_recall_curve",
+    "roc_auc_score",
+    "roc_curve",
+    "sweep",
+    "sweep_clean",
+    "threshold_for_precision",
+    "threshold_for_recall",
+]

@@ -1,0 +1,173 @@
+"""Threshold finders over a sweep: best metric, or the best under a constraint.
+
+Candidates are the sweep's distinct scores: every threshold between two
+neighbouring scores gives the same counts as the higher of the two. Ties in
+the objective go to the highest threshold (the fewest samples flagged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from metrics_core import metrics as _m
+from metrics_core._sweep import OperatingPoint, Sweep
+
+__all__ = ["ThresholdChoice", "best_threshold", "threshold_for_precision", "threshold_for_recall"]
+
+_OBJECTIVES = {
+    "f1": lambda s, beta: s.f1,
+    "fbeta": lambda s, beta: s.fbeta(beta),
+    "youden": lambda s, beta: s.informedness,
+    "mcc": lambda s, beta: s.mcc,
+}
+
+
+@dataclass(frozen=True)
+class ThresholdChoice:
+    """A chosen threshold, the counts there and what it was chosen for.
+
+    Attributes
+    ----------
+    threshold : float
+        Predict positive when ``score >= threshold``.
+    point : OperatingPoint
+        Counts and every metric at ``threshold``.
+    objective : str
+        What the threshold optimises, e.g. ``"f1"`` or ``"recall | precision >= 0.9"``.
+    value : float
+        The optimised quantity at ``threshold``.
+    """
+
+    threshold: float
+    point: OperatingPoint
+    objective: str
+    value: float
+
+    @property
+    def tp(self) -> float:
+        """True positives at the threshold."""
+        return self.point.tp
+
+    @property
+    def fp(self) -> float:
+        """False positives at the threshold."""
+        return self.point.fp
+
+    @property
+    def fn(self) -> float:
+        """False negatives at the threshold."""
+        return self.point.fn
+
+    @property
+    def tn(self) -> float:
+        """True negatives at the threshold."""
+        return self.point.tn
+
+
+def _choice(sweep: Sweep, i: int, objective: str, value: float) -> ThresholdChoice:
+    t = float(sweep.thresholds[i])
+    return ThresholdChoice(threshold=t, point=sweep.at(t), objective=objective, value=float(value))
+
+
+def best_threshold(sweep: Sweep, metric: str = "f1", *, beta: float = 1.0) -> ThresholdChoice:
+    """The threshold that maximises a metric over all distinct scores.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to search.
+    metric : {"f1", "fbeta", "youden", "mcc"}, default="f1"
+        ``"youden"`` is Youden's J (informedness, ``recall + specificity - 1``).
+    beta : float, default=1.0
+        Used by ``"fbeta"``.
+
+    Returns
+    -------
+    ThresholdChoice
+        The highest threshold among those with the maximal value.
+
+    Raises
+    ------
+    ValueError
+        If ``metric`` is unknown, or the metric is undefined at every
+        threshold (e.g. Youden's J or MCC with one class only).
+
+    Examples
+    --------
+    >>> from metrics_core import sweep, best_threshold
+    >>> c = best_threshold(sweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), "f1")
+    >>> c.threshold, round(c.value, 3)
+    (0.35, 0.8)
+    """
+    if metric not in _OBJECTIVES:
+        raise ValueError(f"metric must be one of {sorted(_OBJECTIVES)}; got {metric!r}.")
+    values = np.asarray(_OBJECTIVES[metric](sweep, beta), dtype=np.float64)
+    if values.size == 0 or np.isnan(values).all():
+        raise ValueError(
+            f"{metric} is undefined at every threshold (it needs both positives and "
+            "negatives): check that the data holds both classes."
+        )
+    i = int(np.nanargmax(values))  # first maximum = highest threshold
+    name = f"f{beta:g}" if metric == "fbeta" else metric
+    return _choice(sweep, i, name, values[i])
+
+
+def _best_under(
+    sweep: Sweep, goal: np.ndarray, bound: np.ndarray, minimum: float, objective: str
+) -> ThresholdChoice | None:
+    ok = bound >= minimum  # nan (undefined) never satisfies a constraint
+    if not ok.any():
+        return None
+    masked = np.where(ok, goal, -np.inf)
+    i = int(np.argmax(masked))
+    return _choice(sweep, i, objective, goal[i])
+
+
+def _check_level(value: float, name: str) -> float:
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be between 0 and 1; got {value!r}.")
+    return float(value)
+
+
+def threshold_for_precision(sweep: Sweep, min_precision: float) -> ThresholdChoice | None:
+    """Highest recall among thresholds with ``precision >= min_precision``.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to search.
+    min_precision : float in [0, 1]
+        The precision to reach.
+
+    Returns
+    -------
+    ThresholdChoice or None
+        ``None`` when no threshold reaches the precision. Among equal recall,
+        the highest threshold (best precision) wins.
+    """
+    p = _check_level(min_precision, "min_precision")
+    recall = np.nan_to_num(_m.recall(sweep.tp, sweep.fp, sweep.fn, sweep.tn), nan=-np.inf)
+    return _best_under(sweep, recall, sweep.precision, p, f"recall | precision >= {p:g}")
+
+
+def threshold_for_recall(sweep: Sweep, min_recall: float) -> ThresholdChoice | None:
+    """Highest precision among thresholds with ``recall >= min_recall``.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to search.
+    min_recall : float in [0, 1]
+        The recall to reach.
+
+    Returns
+    -------
+    ThresholdChoice or None
+        ``None`` when no threshold reaches the recall (no positives). Among
+        equal precision, the highest threshold wins.
+    """
+    r = _check_level(min_recall, "min_recall")
+    precision = np.nan_to_num(sweep.precision, nan=-np.inf)
+    return _best_under(sweep, precision, sweep.recall, r, f"precision | recall >= {r:g}")
