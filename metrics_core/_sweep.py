@@ -372,9 +372,7 @@ def _sweep_unweighted(y: np.ndarray, s: np.ndarray) -> Sweep:
     if n_runs <= n // 8:
         # Heavily tied scores: work per run of equal (score, label) keys
         # instead of per sample.
-        starts = np.empty(n_runs, dtype=np.intp)
-        starts[0] = 0
-        np.add(np.flatnonzero(runs), 1, out=starts[1:])
+        starts = np.flatnonzero(np.concatenate(([True], runs)))
         del runs
         run_keys = keys[starts]
         del keys
@@ -412,13 +410,18 @@ def _sweep_unweighted(y: np.ndarray, s: np.ndarray) -> Sweep:
             np.subtract(n_pos, tp, out=tp)
             fp = np.arange(n, 0, -1, dtype=count)
         else:
-            starts = np.empty(n_distinct, dtype=np.intp)
-            starts[0] = 0
-            np.add(np.flatnonzero(new_value), 1, out=starts[1:])
+            starts = np.flatnonzero(np.concatenate(([True], new_value)))
             del new_value
+            # Free each n-long array as soon as its distinct values are out:
+            # peak memory stays near 30 bytes per row even with many ties.
             thresholds = values[starts]
-            tp = (n_pos - below[starts]).astype(count)
-            fp = (n - starts).astype(count)
+            del values
+            tp = below[starts]
+            del below
+            np.subtract(n_pos, tp, out=tp)
+            np.subtract(n, starts, out=starts)
+            fp = starts.astype(count)
+            del starts
     fp -= tp  # samples at or above each threshold, less the positives among them
     # Built ascending; the reversed views give the documented decreasing
     # order without a copy, and keep the ascending array contiguous for at().
