@@ -1,0 +1,131 @@
+"""Plain-language names, explanations and formulas of the point metrics.
+
+Wording shared by the pages; the numbers always come from ``metrics_core``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["CARDS", "MetricInfo", "escape_markdown", "format_value"]
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """How a point metric is shown on a card."""
+
+    key: str  # attribute on metrics_core.OperatingPoint
+    label: str
+    meaning: str
+    formula: str
+    undefined_when: str
+    percent: bool = True
+
+    @property
+    def help(self) -> str:
+        """Tooltip text: what it means, its formula, when it is undefined."""
+        return f"{self.meaning}\n\n**{self.formula}**\n\nUndefined when {self.undefined_when}."
+
+
+CARDS: tuple[MetricInfo, ...] = (
+    MetricInfo(
+        "precision",
+        "Precision",
+        "Of the rows flagged positive, the share that really are positive.",
+        "TP / (TP + FP)",
+        "nothing is flagged positive",
+    ),
+    MetricInfo(
+        "recall",
+        "Recall",
+        "Of the real positives, the share the model flags (true positive rate, sensitivity).",
+        "TP / (TP + FN)",
+        "the data holds no positives",
+    ),
+    MetricInfo(
+        "f1",
+        "F1",
+        "Harmonic mean of precision and recall: high only when both are.",
+        "2·TP / (2·TP + FP + FN)",
+        "there are no positives and nothing is flagged",
+        percent=False,
+    ),
+    MetricInfo(
+        "accuracy",
+        "Accuracy",
+        "Share of all rows classified correctly. Misleading when one class is rare.",
+        "(TP + TN) / all rows",
+        "there are no rows",
+    ),
+    MetricInfo(
+        "specificity",
+        "Specificity",
+        "Of the real negatives, the share correctly left unflagged (true negative rate).",
+        "TN / (TN + FP)",
+        "the data holds no negatives",
+    ),
+    MetricInfo(
+        "fpr",
+        "FPR",
+        "False positive rate: of the real negatives, the share wrongly flagged (false alarms).",
+        "FP / (FP + TN)",
+        "the data holds no negatives",
+    ),
+    MetricInfo(
+        "npv",
+        "NPV",
+        "Negative predictive value: of the rows left unflagged, the share that really "
+        "are negative.",
+        "TN / (TN + FN)",
+        "every row is flagged positive",
+    ),
+    MetricInfo(
+        "balanced_accuracy",
+        "Balanced acc.",
+        "Balanced accuracy: the mean of recall and specificity, i.e. accuracy as if "
+        "both classes were equally common.",
+        "(TPR + TNR) / 2",
+        "either class is missing from the data",
+    ),
+    MetricInfo(
+        "mcc",
+        "MCC",
+        "Matthews correlation between predictions and truth, from −1 to 1; "
+        "0 is no better than chance. Robust to class imbalance.",
+        "(TP·TN − FP·FN) / √((TP+FP)(TP+FN)(TN+FP)(TN+FN))",
+        "a row or column of the confusion matrix is empty",
+        percent=False,
+    ),
+    MetricInfo(
+        "cohen_kappa",
+        "Cohen's κ",
+        "Cohen's kappa: agreement between predictions and truth beyond what chance "
+        "alone would give; 0 is chance level, 1 is perfect.",
+        "2(TP·TN − FN·FP) / ((TP+FP)(FP+TN) + (TP+FN)(FN+TN))",
+        "chance agreement is already perfect",
+        percent=False,
+    ),
+    MetricInfo(
+        "predicted_positive_rate",
+        "Flagged",
+        "Share of all rows flagged positive at this threshold (the review workload).",
+        "(TP + FP) / all rows",
+        "there are no rows",
+    ),
+)
+
+
+def format_value(value: float, *, percent: bool) -> str:
+    """``"61.2%"`` or ``"0.734"``; ``"undefined"`` for NaN."""
+    if value is None or math.isnan(value):
+        return "undefined"
+    return f"{value:.1%}" if percent else f"{value:.3f}"
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` with Markdown (and HTML) syntax escaped, to show user data literally."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))

@@ -1,0 +1,207 @@
+"""Streamlit state shared by every page: the data source, the column choice, the threshold.
+
+Caches are keyed by short strings (a demo key, an upload's ``file_id``),
+never by hashing frames or bytes on a rerun. Heavy objects are held with
+``st.cache_resource``: the same read-only object on every hit, no copy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import pandas as pd
+import streamlit as st
+
+from metrics_app.analysis import Analysis, analyse
+from metrics_app.demo import DEFAULT_DEMO, DEMOS, Demo, load_demo
+from metrics_app.io import DataError, read_table
+
+# Session-state keys (non-widget keys hold derived data; widget keys are
+# owned by their widgets).
+SOURCE = "source"  # the current Source
+SELECTION = "selection"  # the current Selection
+THRESHOLD = "threshold"  # the explorer's slider; also the URL parameter
+CURRENT = "current_threshold"  # the threshold every page uses
+SCOPE = "threshold_scope"  # Analysis.key the current threshold belongs to
+EXACT = "threshold_exact"  # the exact-number input
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """A table to analyse: a built-in demo or an uploaded file."""
+
+    id: str
+    name: str
+    frame: pd.DataFrame
+    demo: Demo | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which columns hold labels, scores and weights, and the positive class."""
+
+    label: str
+    score: str
+    positive: object
+    weight: str | None = None
+
+
+@st.cache_resource(max_entries=len(DEMOS), show_spinner=False)
+def demo_frame(key: str) -> pd.DataFrame:
+    """A built-in demo table, generated once per server."""
+    return load_demo(key)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def upload_frame(file_id: str, name: str, _upload: BinaryIO) -> pd.DataFrame:
+    """An uploaded table, read once per upload (keyed by its ``file_id``, never by its bytes)."""
+    return read_table(_upload.getvalue(), name)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _analysis(
+    source_id: str,
+    label: str,
+    score: str,
+    positive: object,
+    weight: str | None,
+    _frame: pd.DataFrame,
+) -> Analysis:
+    key = f"{source_id}|{label}|{score}|{positive!r}|{weight}"
+    return analyse(_frame, key=key, label=label, score=score, positive=positive, weight=weight)
+
+
+def analysis_for(source: Source, selection: Selection) -> Analysis:
+    """The cached :class:`Analysis` of ``selection`` on ``source``.
+
+    Raises
+    ------
+    metrics_app.io.DataError
+        When the chosen columns cannot be used (the message says why).
+    """
+    return _analysis(
+        source.id,
+        selection.label,
+        selection.score,
+        selection.positive,
+        selection.weight,
+        source.frame,
+    )
+
+
+def current_analysis() -> Analysis | None:
+    """The analysis the sidebar selected, or ``None`` (with an error shown) if unusable."""
+    source: Source | None = st.session_state.get(SOURCE)
+    selection: Selection | None = st.session_state.get(SELECTION)
+    if source is None or selection is None:
+        st.info("Choose a demo dataset or upload a file in the sidebar to begin.")
+        return None
+    try:
+        with st.spinner("Sorting scores and counting at every threshold…"):
+            return analysis_for(source, selection)
+    except DataError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
+
+
+def demo_source(key: str = DEFAULT_DEMO) -> Source:
+    """The built-in demo ``key`` as a source."""
+    demo = DEMOS[key]
+    return Source(id=f"demo:{key}", name=demo.title, frame=demo_frame(key), demo=demo)
+
+
+# --- the threshold shared by every page --------------------------------------------
+
+
+def _parse(value: object) -> float | None:
+    try:
+        t = float(str(value))
+    except ValueError:
+        return None
+    return t if math.isfinite(t) else None
+
+
+def sync_threshold(an: Analysis) -> float:
+    """The current threshold for ``an``; call once per run before threshold widgets.
+
+    A new dataset or score column starts from the URL's ``?threshold=`` on
+    first load, else from the column's default (0.5 for probabilities).
+    """
+    state = st.session_state
+    if state.get(SCOPE) != an.key:
+        first_load = SCOPE not in state
+        from_url = _parse(st.query_params.get(THRESHOLD)) if first_load else None
+        state[SCOPE] = an.key
+        state[CURRENT] = from_url if from_url is not None else an.slider.default
+    t = state[CURRENT]
+    # Widget state is dropped while a widget is not drawn (another page):
+    # restore it from the shared value before the widgets are created.
+    slider_value = an.slider.clamp(t)
+    if state.get(THRESHOLD) != slider_value:
+        state[THRESHOLD] = slider_value
+    if state.get(EXACT) != t:
+        state[EXACT] = t
+    return t
+
+
+def set_threshold(value: float) -> None:
+    """Make ``value`` the threshold of every page (use as a widget callback)."""
+    st.session_state[CURRENT] = float(value)
+
+
+def _from_slider() -> None:
+    set_threshold(st.session_state[THRESHOLD])
+
+
+def _from_exact() -> None:
+    value = st.session_state[EXACT]
+    if value is not None and math.isfinite(value):
+        set_threshold(value)
+
+
+def threshold_controls(an: Analysis) -> float:
+    """Slider, exact number and one-click choices; returns the current threshold."""
+    t = sync_threshold(an)
+    rng = an.slider
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    with left:
+        st.slider(
+            "Threshold: rows with score ≥ threshold are flagged positive",
+            min_value=rng.lo,
+            max_value=rng.hi,
+            step=rng.step,
+            key=THRESHOLD,
+            on_change=_from_slider,
+            bind="query-params",
+            format="%.3f" if an.kind == "probability" else "%.4g",
+        )
+    with right:
+        st.number_input(
+            "Exact threshold",
+            key=EXACT,
+            step=rng.step,
+            format="%.6g",
+            on_change=_from_exact,
+            help="Any real number; it need not lie on the slider's grid.",
+        )
+    choices: list[tuple[str, float, str]] = []
+    if an.kind == "probability":
+        choices.append(("0.5 (default)", 0.5, "The usual default cut for probabilities."))
+    if an.best_f1 is not None:
+        c = an.best_f1
+        choices.append((f"Best F1 ({c.threshold:.4g})", c.threshold, f"F1 = {c.value:.3f}"))
+    if an.youden is not None:
+        c = an.youden
+        choices.append(
+            (
+                f"Youden's J ({c.threshold:.4g})",
+                c.threshold,
+                f"recall + specificity − 1 = {c.value:.3f}",
+            )
+        )
+    cols = st.columns(len(choices) + 1) if choices else []
+    for col, (label, value, tip) in zip(cols, choices, strict=False):
+        col.button(label, on_click=set_threshold, args=(value,), help=tip, width="stretch")
+    return t

@@ -1,0 +1,154 @@
+"""The sidebar: where the data comes from and which columns mean what.
+
+Drawn by ``app.py`` on every page, so it stays put across pages; it leaves
+the chosen :class:`~metrics_app.session.Source` and
+:class:`~metrics_app.session.Selection` in session state for the pages.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics_app import session
+from metrics_app.demo import DEFAULT_DEMO, DEMOS
+from metrics_app.glossary import escape_markdown
+from metrics_app.io import ColumnGuess, DataError, guess_columns, guess_positive, label_counts
+
+_UPLOADED = "uploaded_source"  # the last upload, kept while the uploader is not drawn
+_MODES = ("Demo data", "Upload a file")
+_DEMO_IN_URL = "demo_in_url"  # the ?demo= value last seen or written
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _guess(source_id: str, _frame: pd.DataFrame) -> ColumnGuess:
+    return guess_columns(_frame)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _label_counts(source_id: str, label: str, _frame: pd.DataFrame) -> dict[object, int]:
+    return label_counts(_frame, label)
+
+
+def _demo_from_url() -> None:
+    """Follow ``?demo=<key>`` when the URL changes it (a shared link, a tutorial link)."""
+    wanted = st.query_params.get("demo")
+    if wanted != st.session_state.get(_DEMO_IN_URL) and wanted in DEMOS:
+        st.session_state["source_mode"] = _MODES[0]
+        st.session_state["demo"] = wanted
+    st.session_state[_DEMO_IN_URL] = wanted
+
+
+def _demo_source() -> session.Source:
+    keys = list(DEMOS)
+    key = st.selectbox(
+        "Demo dataset",
+        keys,
+        index=keys.index(DEFAULT_DEMO),
+        format_func=lambda k: DEMOS[k].title,
+        key="demo",
+    )
+    # Keep the URL shareable: ?demo=spam rather than the displayed title.
+    if key == DEFAULT_DEMO:
+        st.query_params.pop("demo", None)
+        st.session_state[_DEMO_IN_URL] = None
+    else:
+        st.query_params["demo"] = key
+        st.session_state[_DEMO_IN_URL] = key
+    st.caption(DEMOS[key].summary)
+    with st.spinner("Generating the demo data…"):
+        return session.demo_source(key)
+
+
+def _upload_source() -> session.Source | None:
+    upload = st.file_uploader(
+        "Labels and scores: CSV, TSV, semicolon CSV, .gz or Parquet",
+        key="upload",
+        help="One row per example: a column of true labels and one or more score columns.",
+    )
+    if upload is None:
+        kept: session.Source | None = st.session_state.get(_UPLOADED)
+        if kept is None:
+            st.info("Upload a file, or switch to the demo data.", icon=":material/upload:")
+            return None
+        st.caption(f"Using **{escape_markdown(kept.name)}**, uploaded earlier.")
+        if st.button("Forget this file", icon=":material/delete:"):
+            del st.session_state[_UPLOADED]
+            st.rerun()
+        return kept
+    try:
+        with st.spinner("Reading the file…"):
+            frame = session.upload_frame(upload.file_id, upload.name, upload)
+    except DataError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
+    source = session.Source(id=f"upload:{upload.file_id}", name=upload.name, frame=frame)
+    st.session_state[_UPLOADED] = source
+    return source
+
+
+def _index(options: list, value: object) -> int:
+    return options.index(value) if value in options else 0
+
+
+def _selection(source: session.Source) -> session.Selection | None:
+    frame = source.frame
+    columns = [str(c) for c in frame.columns]
+    demo = source.demo
+    guess = _guess(source.id, frame)
+    default_label = demo.label if demo else guess.label
+    label = st.selectbox(
+        "Label column (the truth)",
+        columns,
+        index=_index(columns, default_label),
+        key=f"label::{source.id}",
+    )
+    counts = _label_counts(source.id, label, frame)
+    values = list(counts)
+    if not values:
+        st.error("The label column is empty: choose the column that holds the true classes.")
+        return None
+    default_pos = demo.positive if demo else guess_positive(values, list(counts.values()))
+    positive = st.selectbox(
+        "Positive class",
+        values,
+        index=_index(values, default_pos),
+        format_func=lambda v: f"{v}  ({counts[v]:,} rows)",
+        key=f"positive::{source.id}::{label}",
+        help="The class the model is trying to find (fraud, spam, disease…). "
+        "Every other label counts as negative.",
+    )
+    score_options = [c for c in columns if c != label]
+    default_score = demo.scores[0] if demo else (guess.scores[0] if guess.scores else None)
+    score = st.selectbox(
+        "Score column (the model's output)",
+        score_options,
+        index=_index(score_options, default_score),
+        key=f"score::{source.id}",
+        help="Higher scores mean 'more likely positive'. Probabilities, logits or any real number.",
+    )
+    weight_options: list[str | None] = [None, *(c for c in score_options if c != score)]
+    default_weight = demo.weight if demo else guess.weight
+    weight = st.selectbox(
+        "Weight column (optional)",
+        weight_options,
+        index=_index(weight_options, default_weight),
+        format_func=lambda c: "none: every row counts once" if c is None else c,
+        key=f"weight::{source.id}",
+    )
+    return session.Selection(label=label, score=score, positive=positive, weight=weight)
+
+
+def data_sidebar() -> None:
+    """Draw the data source and column choices into the sidebar."""
+    with st.sidebar:
+        st.subheader("Data", anchor=False)
+        _demo_from_url()
+        mode = st.radio("Source", _MODES, key="source_mode", horizontal=True)
+        source = _demo_source() if mode == _MODES[0] else _upload_source()
+        st.session_state[session.SOURCE] = source
+        if source is None:
+            st.session_state[session.SELECTION] = None
+            return
+        with st.expander("Columns", expanded=source.demo is None):
+            st.session_state[session.SELECTION] = _selection(source)
