@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from metrics_core import OperatingPoint, Sweep, decimate
+from metrics_core import METRICS, OperatingPoint, Sweep, decimate, sweep_sample
 
 __all__ = [
     "CELL_COLOURS",
@@ -688,10 +688,15 @@ def threshold_curve_frame(sweep: Sweep, max_points: int = 1000) -> pd.DataFrame:
     """
     if max_points < 2:
         raise ValueError(f"max_points must be at least 2; got {max_points!r}.")
-    thresholds = np.asarray(sweep.thresholds, dtype=np.float64)
+    # Compute metrics only at a few thousand well-spread thresholds, not all of them:
+    # a 1e7-row sweep then costs milliseconds here.
+    idx = sweep_sample(sweep, max_points)
+    thresholds = np.asarray(sweep.thresholds[idx], dtype=np.float64)
+    tp, fp = sweep.tp[idx], sweep.fp[idx]
+    fn, tn = sweep.n_pos - tp, sweep.n_neg - fp
     parts = []
     for attr, name in _CURVE_METRICS:
-        values = np.asarray(getattr(sweep, attr), dtype=np.float64)
+        values = np.asarray(METRICS[attr](tp, fp, fn, tn), dtype=np.float64)
         ok = np.flatnonzero(~np.isnan(values))
         if ok.size > max_points:
             ok = ok[decimate(thresholds[ok], values[ok], max_points)]

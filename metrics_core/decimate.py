@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["decimate"]
+from metrics_core._sweep import Sweep
+
+__all__ = ["decimate", "sweep_sample"]
 
 
 def decimate(
@@ -44,7 +46,7 @@ def decimate(
     >>> from metrics_core import decimate
     >>> x = np.linspace(0, 1, 10_001)
     >>> idx = decimate(x, x**2, max_points=50, keep=[1234])
-    >>> len(idx) <= 50, idx[0], idx[-1], 1234 in idx
+    >>> len(idx) <= 50, int(idx[0]), int(idx[-1]), 1234 in idx
     (True, 0, 10000, True)
     """
     x = np.asarray(x, dtype=np.float64)
@@ -74,8 +76,47 @@ def decimate(
 
 
 def _scaled_diff(v: np.ndarray) -> np.ndarray:
-    d = np.diff(np.where(np.isfinite(v), v, np.nan))
-    finite = v[np.isfinite(v)]
-    span = float(finite.max() - finite.min()) if finite.size else 0.0
-    d = np.nan_to_num(d, nan=0.0)
-    return d / span if span > 0 else np.zeros_like(d)
+    """Steps of ``v`` in units of its finite range; steps to or from ±inf count as 0."""
+    finite = np.isfinite(v)
+    if finite.all():
+        span = float(v.max() - v.min())
+        d = np.diff(v)
+    else:
+        span = float(v[finite].max() - v[finite].min()) if finite.any() else 0.0
+        d = np.nan_to_num(np.diff(np.where(finite, v, np.nan)), nan=0.0)
+    return d / span if span > 0 else np.zeros(max(v.shape[0] - 1, 0))
+
+
+def sweep_sample(sweep: Sweep, n_points: int = 1000) -> np.ndarray:
+    """Indices of a sweep's thresholds spread evenly in every direction a chart uses.
+
+    Picks about ``n_points`` thresholds evenly by rank, by threshold value, by
+    true positive count and by false positive count (each a binary search),
+    so any curve drawn from the sweep (a metric against the threshold, ROC,
+    precision-recall) keeps its shape, while only these few points ever need
+    a metric computed. The first and last thresholds are always included.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to sample.
+    n_points : int, default=1000
+        Points per direction; the union holds at most ``4 * n_points``.
+
+    Returns
+    -------
+    ndarray of int
+        Sorted, unique indices into ``sweep.thresholds`` (and its counts).
+    """
+    d = len(sweep)
+    if d <= n_points:
+        return np.arange(d)
+    asc = sweep.thresholds[::-1]  # contiguous ascending view
+    by_value = d - 1 - np.searchsorted(asc, np.linspace(asc[0], asc[-1], n_points))
+    picks = [
+        np.linspace(0, d - 1, n_points).round().astype(np.intp),
+        by_value.clip(0, d - 1),
+        np.searchsorted(sweep.tp, np.linspace(0, sweep.tp[-1], n_points)).clip(0, d - 1),
+        np.searchsorted(sweep.fp, np.linspace(0, sweep.fp[-1], n_points)).clip(0, d - 1),
+    ]
+    return np.unique(np.concatenate(picks))

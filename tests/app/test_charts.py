@@ -462,7 +462,7 @@ def test_threshold_curve_frame_decimates_large_sweep():
     assert len(frame) <= 3 * 1000
     for attr, name in (("precision", "Precision"), ("recall", "Recall"), ("f1", "F1")):
         part = frame[frame["metric"] == name]
-        assert 500 <= len(part) <= 1000
+        assert 300 <= len(part) <= 1000  # duplicates of the even spread are merged
         # First and last thresholds kept; every kept value is the sweep's own.
         assert part["threshold"].iat[0] == sw.thresholds[0]
         assert part["threshold"].iat[-1] == sw.thresholds[-1]
