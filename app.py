@@ -10,11 +10,21 @@ from metrics_app.sidebar import data_sidebar
 
 st.set_page_config(page_title="Threshold Lab", page_icon=":material/tune:", layout="wide")
 
+# Each url_path differs from its file's name on purpose: until st.navigation
+# first runs, Streamlit treats a folder named pages/ as a legacy multipage
+# app, and a first request for a URL equal to a file's name would run that
+# page alone, without this frame. With distinct names it falls back to app.py.
 page = st.navigation(
     [
         st.Page(
-            "pages/explorer.py", title="Threshold explorer", icon=":material/tune:", default=True
+            "pages/explorer.py",
+            title="Threshold explorer",
+            icon=":material/tune:",
+            url_path="explore",
+            default=True,
         ),
+        st.Page("pages/curves.py", title="Curves", icon=":material/show_chart:", url_path="roc-pr"),
+        st.Page("pages/tutorial.py", title="Tutorial", icon=":material/school:", url_path="learn"),
     ]
 )
 data_sidebar()

@@ -26,6 +26,7 @@ THRESHOLD = "threshold"  # the explorer's slider; also the URL parameter
 CURRENT = "current_threshold"  # the threshold every page uses
 SCOPE = "threshold_scope"  # Analysis.key the current threshold belongs to
 EXACT = "threshold_exact"  # the exact-number input
+SOURCE_ERROR = "source_error"  # why the last upload could not be read
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,7 +97,11 @@ def current_analysis() -> Analysis | None:
     source: Source | None = st.session_state.get(SOURCE)
     selection: Selection | None = st.session_state.get(SELECTION)
     if source is None or selection is None:
-        st.info("Choose a demo dataset or upload a file in the sidebar to begin.")
+        error = st.session_state.get(SOURCE_ERROR) if source is None else None
+        if error:
+            st.error(f"The uploaded file could not be used. {error}", icon=":material/error:")
+        else:
+            st.info("Choose a demo dataset or upload a file in the sidebar to begin.")
         return None
     try:
         with st.spinner("Sorting scores and counting at every threshold…"):
@@ -128,6 +133,9 @@ def sync_threshold(an: Analysis) -> float:
 
     A new dataset or score column starts from the URL's ``?threshold=`` on
     first load, else from the column's default (0.5 for probabilities).
+    The widget callbacks keep the slider, the exact input and the shared
+    value equal, so a slider move writes no widget key here: writing them on
+    every run would push stale values back into a slider moved quickly.
     """
     state = st.session_state
     if state.get(SCOPE) != an.key:
@@ -135,30 +143,37 @@ def sync_threshold(an: Analysis) -> float:
         from_url = _parse(st.query_params.get(THRESHOLD)) if first_load else None
         state[SCOPE] = an.key
         state[CURRENT] = from_url if from_url is not None else an.slider.default
+        state[THRESHOLD] = an.slider.clamp(state[CURRENT])
+        state[EXACT] = state[CURRENT]
     t = state[CURRENT]
-    # Widget state is dropped while a widget is not drawn (another page):
-    # restore it from the shared value before the widgets are created.
-    slider_value = an.slider.clamp(t)
-    if state.get(THRESHOLD) != slider_value:
-        state[THRESHOLD] = slider_value
-    if state.get(EXACT) != t:
+    # Callbacks keep these equal, so normally nothing is written here.
+    if state.get(THRESHOLD) != an.slider.clamp(t):
+        state[THRESHOLD] = an.slider.clamp(t)
+    if EXACT not in state:
         state[EXACT] = t
     return t
 
 
 def set_threshold(value: float) -> None:
     """Make ``value`` the threshold of every page (use as a widget callback)."""
-    st.session_state[CURRENT] = float(value)
+    value = float(value)
+    st.session_state[CURRENT] = value
+    st.session_state[EXACT] = value
+    # The slider is clamped to its range when next drawn; drop its old value.
+    st.session_state.pop(THRESHOLD, None)
 
 
 def _from_slider() -> None:
-    set_threshold(st.session_state[THRESHOLD])
+    value = float(st.session_state[THRESHOLD])
+    st.session_state[CURRENT] = value
+    st.session_state[EXACT] = value
 
 
 def _from_exact() -> None:
     value = st.session_state[EXACT]
     if value is not None and math.isfinite(value):
-        set_threshold(value)
+        st.session_state[CURRENT] = float(value)
+        st.session_state.pop(THRESHOLD, None)
 
 
 def threshold_controls(an: Analysis) -> float:
@@ -177,6 +192,13 @@ def threshold_controls(an: Analysis) -> float:
             bind="query-params",
             format="%.3f" if an.kind == "probability" else "%.4g",
         )
+    # A URL-bound slider drawn for the first time takes the URL's value over
+    # the one set above; follow it so slider and metrics agree.
+    shown = float(st.session_state[THRESHOLD])
+    if shown != rng.clamp(t):
+        t = shown
+        st.session_state[CURRENT] = t
+        st.session_state[EXACT] = t
     with right:
         st.number_input(
             "Exact threshold",

@@ -81,7 +81,9 @@ def _upload_source() -> session.Source | None:
             frame = session.upload_frame(upload.file_id, upload.name, upload)
     except DataError as err:
         st.error(str(err), icon=":material/error:")
+        st.session_state[session.SOURCE_ERROR] = str(err)
         return None
+    st.session_state.pop(session.SOURCE_ERROR, None)
     source = session.Source(id=f"upload:{upload.file_id}", name=upload.name, frame=frame)
     st.session_state[_UPLOADED] = source
     return source

@@ -16,9 +16,24 @@ a float where higher is better.
 """
 
 from metrics_core._sweep import OperatingPoint, Sweep, sweep, sweep_clean
+from metrics_core.calibration import (
+    CalibrationBins,
+    brier_score_loss,
+    calibration_bins,
+    calibration_curve,
+    log_loss,
+)
 from metrics_core.classification import confusion_matrix
-from metrics_core.decimate import decimate
+from metrics_core.decimate import decimate, sweep_sample
+from metrics_core.gains import (
+    gains_curve,
+    ks_statistic,
+    lift_curve,
+    sweep_average_precision,
+    sweep_roc_auc,
+)
 from metrics_core.metrics import METRICS
+from metrics_core.multiclass import precision_recall_fscore_support
 from metrics_core.ranking import (
     UndefinedMetricWarning,
     auc,
@@ -37,6 +52,7 @@ from metrics_core.thresholds import (
 
 __all__ = [
     "METRICS",
+    "CalibrationBins",
     "OperatingPoint",
     "Sweep",
     "ThresholdChoice",
@@ -44,14 +60,25 @@ __all__ = [
     "auc",
     "average_precision_score",
     "best_threshold",
+    "brier_score_loss",
+    "calibration_bins",
+    "calibration_curve",
     "confusion_matrix",
     "decimate",
     "det_curve",
+    "gains_curve",
+    "ks_statistic",
+    "lift_curve",
+    "log_loss",
     "precision_recall_curve",
+    "precision_recall_fscore_support",
     "roc_auc_score",
     "roc_curve",
     "sweep",
+    "sweep_average_precision",
     "sweep_clean",
+    "sweep_roc_auc",
+    "sweep_sample",
     "threshold_for_precision",
     "threshold_for_recall",
 ]

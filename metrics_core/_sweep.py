@@ -116,8 +116,8 @@ class Sweep(_CountMetrics):
     thresholds : ndarray of shape (n_thresholds,)
         Distinct scores in decreasing order (float64).
     tp, fp : ndarray of shape (n_thresholds,)
-        Cumulative true and false positives (int64 counts, or float64 sums of
-        weights for a weighted sweep).
+        Cumulative true and false positives (int32 counts, int64 from 2**31
+        samples on, or float64 sums of weights for a weighted sweep).
     n_pos, n_neg : float or int
         Number (or total weight) of positive and negative samples.
 
@@ -199,7 +199,7 @@ class Sweep(_CountMetrics):
         >>> p = s.at(0.35)
         >>> p.tp, p.fp, p.fn, p.tn
         (2, 1, 0, 1)
-        >>> round(p.precision, 4)
+        >>> print(round(p.precision, 4))
         0.6667
         """
         k = self.index(threshold)
@@ -278,8 +278,8 @@ def sweep(
     >>> s = sweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     >>> s.thresholds
     array([0.8 , 0.4 , 0.35, 0.1 ])
-    >>> s.tp, s.fp
-    (array([1, 1, 2, 2]), array([0, 1, 1, 2]))
+    >>> s.tp.tolist(), s.fp.tolist()
+    ([1, 1, 2, 2], [0, 1, 1, 2])
     """
     y, s, w = check_inputs(y_true, y_score, pos_label, sample_weight)
     return sweep_clean(y, s, w)

@@ -9,33 +9,6 @@ from metrics_app.io import describe_score_kind
 
 st.title("Threshold explorer", anchor=False)
 an = session.current_analysis()
-if an is None:
-    st.stop()
-
-source: session.Source = st.session_state[session.SOURCE]
-prep = an.prepared
-st.caption(
-    f"**{escape_markdown(source.name)}** · score column **{escape_markdown(an.score_name)}** · "
-    f"positive class **{escape_markdown(an.positive_name)}**. "
-    + escape_markdown(describe_score_kind(an.kind))
-)
-
-rows, excluded, positives, prevalence = st.columns(4)
-rows.metric("Rows used", f"{prep.n_used:,}", border=True)
-excluded.metric(
-    "Rows excluded",
-    f"{prep.n_excluded:,}",
-    border=True,
-    help="Rows with a missing label, a missing or non-finite score, or a missing or "
-    "negative weight are left out and counted here.",
-)
-positives.metric(f"Positives ({an.positive_name})", f"{prep.n_pos:,}", border=True)
-prevalence.metric("Prevalence", f"{prep.prevalence:.2%}", border=True)
-if prep.n_excluded:
-    reasons = ", ".join(f"{n:,} with {why}" for why, n in prep.excluded.items())
-    st.warning(f"{prep.n_excluded:,} of {prep.n_rows_read:,} rows were excluded: {reasons}.")
-if an.sweep.weighted:
-    st.caption("Counts below are sums of the weight column, not numbers of rows.")
 
 
 @st.fragment
@@ -79,7 +52,38 @@ def threshold_panel(an: Analysis) -> None:
     st.altair_chart(charts.threshold_curve_chart(an.curve, t, point=point), width="stretch")
 
 
-threshold_panel(an)
+def data_summary(an: Analysis, source: session.Source) -> None:
+    """Rows used and excluded, positives and prevalence."""
+    prep = an.prepared
+    st.caption(
+        f"**{escape_markdown(source.name)}** · score column **{escape_markdown(an.score_name)}** · "
+        f"positive class **{escape_markdown(an.positive_name)}**. "
+        + escape_markdown(describe_score_kind(an.kind))
+    )
 
-with st.expander("First rows of the data, as read"):
-    st.dataframe(source.frame.head(20), hide_index=True)
+    rows, excluded, positives, prevalence = st.columns(4)
+    rows.metric("Rows used", f"{prep.n_used:,}", border=True)
+    excluded.metric(
+        "Rows excluded",
+        f"{prep.n_excluded:,}",
+        border=True,
+        help="Rows with a missing label, a missing or non-finite score, or a missing or "
+        "negative weight are left out and counted here.",
+    )
+    positives.metric(
+        f"Positives ({escape_markdown(an.positive_name)})", f"{prep.n_pos:,}", border=True
+    )
+    prevalence.metric("Prevalence", f"{prep.prevalence:.2%}", border=True)
+    if prep.n_excluded:
+        reasons = ", ".join(f"{n:,} with {why}" for why, n in prep.excluded.items())
+        st.warning(f"{prep.n_excluded:,} of {prep.n_rows_read:,} rows were excluded: {reasons}.")
+    if an.sweep.weighted:
+        st.caption("Counts below are sums of the weight column, not numbers of rows.")
+
+
+if an is not None:
+    source: session.Source = st.session_state[session.SOURCE]
+    data_summary(an, source)
+    threshold_panel(an)
+    with st.expander("First rows of the data, as read"):
+        st.dataframe(source.frame.head(20), hide_index=True)
