@@ -159,8 +159,6 @@ def set_threshold(value: float) -> None:
     value = float(value)
     st.session_state[CURRENT] = value
     st.session_state[EXACT] = value
-    # The slider is clamped to its range when next drawn; drop its old value.
-    st.session_state.pop(THRESHOLD, None)
 
 
 def _from_slider() -> None:
@@ -173,7 +171,6 @@ def _from_exact() -> None:
     value = st.session_state[EXACT]
     if value is not None and math.isfinite(value):
         st.session_state[CURRENT] = float(value)
-        st.session_state.pop(THRESHOLD, None)
 
 
 def threshold_controls(an: Analysis) -> float:

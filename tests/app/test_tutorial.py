@@ -427,11 +427,10 @@ def test_tutorial_in_a_browser() -> None:
         page = browser.new_page(viewport=dict(harness.VIEWPORT))
         page.set_default_timeout(30_000)
         try:
-            # The entry page first: a fresh server reached at /tutorial would start in
-            # Streamlit's legacy pages/ mode, without the sidebar (see tests/conftest.py).
+            # The entry page first, as a visitor would.
             page.goto(f"{server.url}/")
             harness.wait_for_app(page)
-            page.goto(f"{server.url}/tutorial")
+            page.goto(f"{server.url}/learn")
             harness.wait_for_app(page)
             for n, section in enumerate(SECTIONS, start=1):
                 page.get_by_role("tab", name=section).click()
@@ -442,7 +441,7 @@ def test_tutorial_in_a_browser() -> None:
                 harness.screenshot(page, f"tutorial_{n}.png")
 
             # Section 1 again: its prevalence slider lives in a fragment.
-            page.goto(f"{server.url}/tutorial")
+            page.goto(f"{server.url}/learn")
             harness.wait_for_app(page)
             accuracy = harness.metric_value(page, "Accuracy").first
             expect(accuracy).to_have_text("99.0%")
