@@ -85,7 +85,10 @@ def _is_label_like(arr: np.ndarray) -> bool:
 
 
 def _classes(y: np.ndarray) -> np.ndarray:
-    """Sorted distinct labels, without sorting ``y`` when it is bool or small ints."""
+    """Sorted distinct labels, without sorting ``y`` when it is bool or small ints.
+
+    Rejects NaN labels and labels of mixed types with a clear message.
+    """
     if y.size and y.dtype.kind == "b":
         return np.flatnonzero([(~y).any(), y.any()]).astype(bool)
     if y.size and y.dtype.kind in "iu":
@@ -94,12 +97,15 @@ def _classes(y: np.ndarray) -> np.ndarray:
             present = np.bincount((y - lo).astype(np.intp, copy=False), minlength=hi - lo + 1)
             return (np.flatnonzero(present) + lo).astype(y.dtype)
     try:
-        return np.unique(y)
+        classes = np.unique(y)
     except TypeError as err:
         raise ValueError(
             "y_true mixes labels of different types (e.g. numbers and strings); "
             "use one type for all labels."
         ) from err
+    if y.dtype.kind == "f" and np.isnan(classes).any():
+        raise ValueError("y_true contains NaN: every sample needs a label.")
+    return classes
 
 
 def check_binary_target(
@@ -127,8 +133,6 @@ def check_binary_target(
             "pass exactly one label per score."
         )
     classes = _classes(y)
-    if y.dtype.kind == "f" and np.isnan(classes).any():
-        raise ValueError("y_true contains NaN: every sample needs a label.")
     if pos_label is None:
         numeric = y.dtype.kind in "biuf" and _is_label_like(classes)
         allowed = ([0, 1], [-1, 1], [0], [1], [-1])

@@ -16,7 +16,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from metrics_core._sweep import sweep_clean
-from metrics_core._validation import check_binary_target, check_inputs, check_scores, column
+from metrics_core._validation import (
+    _classes,
+    check_binary_target,
+    check_inputs,
+    check_scores,
+    check_weights,
+    column,
+)
 
 __all__ = [
     "UndefinedMetricWarning",
@@ -341,13 +348,20 @@ def roc_auc_score(
         raise ValueError(f"max_fpr must be in (0, 1]; got max_fpr={max_fpr!r}.")
     s = check_scores(y_score)
     y = column(y_true, "y_true")
-    classes = np.unique(y) if labels is None else column(labels, "labels")
+    if y.shape[0] != s.shape[0]:
+        raise ValueError(
+            f"y_true and y_score have different lengths ({y.shape[0]} and {s.shape[0]}): "
+            "pass exactly one label per score."
+        )
+    check_weights(sample_weight, s.shape[0])
+    present = _classes(y)
+    classes = present if labels is None else column(labels, "labels")
     if classes.shape[0] > 2:
         raise ValueError(
             f"y_true has {classes.shape[0]} classes; only binary problems are supported. "
             "Binarise the labels (one class against the rest) first."
         )
-    if np.unique(y).shape[0] != 2:
+    if present.shape[0] != 2:
         warnings.warn(
             "Only one class is present in y_true. ROC AUC score is not defined in that case.",
             UndefinedMetricWarning,
@@ -410,7 +424,7 @@ def average_precision_score(
     if average not in {"macro", "micro", "samples", "weighted", None}:
         raise ValueError(f"average={average!r} is not one of macro, micro, samples, weighted.")
     y = column(y_true, "y_true")
-    if np.unique(y).shape[0] > 2:
+    if _classes(y).shape[0] > 2:
         raise ValueError(
             "y_true has more than two classes; only binary problems are supported. "
             "Binarise the labels (one class against the rest) first."

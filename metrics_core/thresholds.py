@@ -3,6 +3,12 @@
 Candidates are the sweep's distinct scores: every threshold between two
 neighbouring scores gives the same counts as the higher of the two. Ties in
 the objective go to the highest threshold (the fewest samples flagged).
+
+Equal values reached from different counts can differ in their last bits (J =
+1/6 from 1/2 - 1/3 and from 2/3 - 1/2, say), so values within ``TIE_TOLERANCE``
+of the best count as ties. Every objective here lies in [-1, 1], so an
+absolute tolerance of a few ulps of 1 is safe: two genuinely different F1
+values at ten million rows still differ by more than 1e-15.
 """
 
 from __future__ import annotations
@@ -11,10 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from metrics_core import metrics as _m
 from metrics_core._sweep import OperatingPoint, Sweep
 
 __all__ = ["ThresholdChoice", "best_threshold", "threshold_for_precision", "threshold_for_recall"]
+
+TIE_TOLERANCE = 8 * np.finfo(np.float64).eps
 
 _OBJECTIVES = {
     "f1": lambda s, beta: s.f1,
@@ -86,7 +93,8 @@ def best_threshold(sweep: Sweep, metric: str = "f1", *, beta: float = 1.0) -> Th
     Returns
     -------
     ThresholdChoice
-        The highest threshold among those with the maximal value.
+        The highest threshold among those with the maximal value (values
+        within ``TIE_TOLERANCE`` of it count as equal).
 
     Raises
     ------
@@ -109,7 +117,9 @@ def best_threshold(sweep: Sweep, metric: str = "f1", *, beta: float = 1.0) -> Th
             f"{metric} is undefined at every threshold (it needs both positives and "
             "negatives): check that the data holds both classes."
         )
-    i = int(np.nanargmax(values))  # first maximum = highest threshold
+    best = np.nanmax(values)
+    # First index within rounding noise of the maximum = highest threshold.
+    i = int(np.argmax(values >= best - TIE_TOLERANCE))
     name = f"f{beta:g}" if metric == "fbeta" else metric
     return _choice(sweep, i, name, values[i])
 
@@ -117,11 +127,12 @@ def best_threshold(sweep: Sweep, metric: str = "f1", *, beta: float = 1.0) -> Th
 def _best_under(
     sweep: Sweep, goal: np.ndarray, bound: np.ndarray, minimum: float, objective: str
 ) -> ThresholdChoice | None:
-    ok = bound >= minimum  # nan (undefined) never satisfies a constraint
+    # NaN (undefined) never satisfies a constraint, nor wins as the goal.
+    ok = (bound >= minimum) & ~np.isnan(goal)
     if not ok.any():
         return None
     masked = np.where(ok, goal, -np.inf)
-    i = int(np.argmax(masked))
+    i = int(np.argmax(masked))  # first maximum = highest threshold
     return _choice(sweep, i, objective, goal[i])
 
 
@@ -144,12 +155,12 @@ def threshold_for_precision(sweep: Sweep, min_precision: float) -> ThresholdChoi
     Returns
     -------
     ThresholdChoice or None
-        ``None`` when no threshold reaches the precision. Among equal recall,
-        the highest threshold (best precision) wins.
+        ``None`` when no threshold reaches the precision, or recall is
+        undefined (no positives). Among equal recall, the highest threshold
+        (best precision) wins.
     """
     p = _check_level(min_precision, "min_precision")
-    recall = np.nan_to_num(_m.recall(sweep.tp, sweep.fp, sweep.fn, sweep.tn), nan=-np.inf)
-    return _best_under(sweep, recall, sweep.precision, p, f"recall | precision >= {p:g}")
+    return _best_under(sweep, sweep.recall, sweep.precision, p, f"recall | precision >= {p:g}")
 
 
 def threshold_for_recall(sweep: Sweep, min_recall: float) -> ThresholdChoice | None:
@@ -169,5 +180,4 @@ def threshold_for_recall(sweep: Sweep, min_recall: float) -> ThresholdChoice | N
         equal precision, the highest threshold wins.
     """
     r = _check_level(min_recall, "min_recall")
-    precision = np.nan_to_num(sweep.precision, nan=-np.inf)
-    return _best_under(sweep, precision, sweep.recall, r, f"precision | recall >= {r:g}")
+    return _best_under(sweep, sweep.precision, sweep.recall, r, f"precision | recall >= {r:g}")

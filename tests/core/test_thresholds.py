@@ -96,16 +96,11 @@ def test_best_youden_and_mcc_threshold_is_optimal_per_sklearn(problem, metric):
     at_choice = values[np.flatnonzero(thresholds == choice.threshold)[0]]
     assert at_choice == pytest.approx(best, rel=1e-12, abs=1e-12)
     # Every higher threshold is worse in metrics_core's own values (exact ties in
-    # rational terms can still be split by rounding: see the xfail test below).
+    # rational terms are kept together despite rounding: see the test below).
     ours = sw.informedness if metric == "youden" else sw.mcc
     assert (ours[sw.thresholds > choice.threshold] < choice.value).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: best_threshold breaks ties on rounding noise; equal J or MCC values "
-    "computed from different counts differ in the last bit, so a lower threshold can win.",
-)
 @pytest.mark.parametrize(
     ("metric", "y", "scores", "highest_best"),
     [
@@ -221,11 +216,6 @@ def test_none_when_the_constraint_cannot_be_met():
     assert mc.threshold_for_precision(no_positives, 0.1) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with no positives recall is undefined, yet threshold_for_precision(sw, 0) "
-    "returns a choice with value=-inf instead of None.",
-)
 def test_threshold_for_precision_without_positives_is_none():
     no_positives = mc.sweep([0, 0, 0], [0.2, 0.5, 0.8])
     assert mc.threshold_for_precision(no_positives, 0.0) is None

@@ -180,12 +180,6 @@ def test_mixed_type_labels(func, pos_label):
         func(labels, S, pos_label=pos_label)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG: roc_auc_score and average_precision_score call np.unique(y_true) "
-    "before validation, so mixed-type labels raise a raw TypeError.",
-)
 @pytest.mark.parametrize("func", [mc.roc_auc_score, mc.average_precision_score])
 def test_mixed_type_labels_in_the_scores(func):
     labels = np.array([0, "fraud", 1, "legit"], dtype=object)
@@ -226,11 +220,6 @@ def test_bad_weights(func, weights, message):
         func(Y, S, sample_weight=weights)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="roc_auc_score returns nan (UndefinedMetricWarning) for a one-class y_true "
-    "before checking lengths and weights; sklearn 1.9 does the same.",
-)
 @pytest.mark.parametrize(
     ("scores", "kwargs", "message"),
     [
