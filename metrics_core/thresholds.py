@@ -19,7 +19,14 @@ import numpy as np
 
 from metrics_core._sweep import OperatingPoint, Sweep
 
-__all__ = ["ThresholdChoice", "best_threshold", "threshold_for_precision", "threshold_for_recall"]
+__all__ = [
+    "ThresholdChoice",
+    "best_threshold",
+    "threshold_for_capacity",
+    "threshold_for_fpr",
+    "threshold_for_precision",
+    "threshold_for_recall",
+]
 
 TIE_TOLERANCE = 8 * np.finfo(np.float64).eps
 
@@ -137,7 +144,7 @@ def _best_under(
 
 
 def _check_level(value: float, name: str) -> float:
-    if not 0 <= value <= 1:
+    if not 0 <= value <= 1:  # also rejects NaN
         raise ValueError(f"{name} must be between 0 and 1; got {value!r}.")
     return float(value)
 
@@ -181,3 +188,64 @@ def threshold_for_recall(sweep: Sweep, min_recall: float) -> ThresholdChoice | N
     """
     r = _check_level(min_recall, "min_recall")
     return _best_under(sweep, sweep.precision, sweep.recall, r, f"precision | recall >= {r:g}")
+
+
+def threshold_for_fpr(sweep: Sweep, max_fpr: float) -> ThresholdChoice | None:
+    """Highest recall among thresholds with ``false positive rate <= max_fpr``.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to search.
+    max_fpr : float in [0, 1]
+        The largest acceptable share of negatives flagged.
+
+    Returns
+    -------
+    ThresholdChoice or None
+        ``None`` when no threshold that flags anything keeps the false
+        positive rate that low, or there are no negatives or no positives.
+        Among equal recall, the highest threshold wins.
+    """
+    f = _check_level(max_fpr, "max_fpr")
+    return _best_under(sweep, sweep.recall, -sweep.fpr, -f, f"recall | FPR <= {f:g}")
+
+
+def threshold_for_capacity(sweep: Sweep, max_flagged: float) -> ThresholdChoice | None:
+    """The lowest threshold that flags at most ``max_flagged`` rows.
+
+    For a team that can review ``k`` cases: flag as many as fit, never more.
+    Rows tied at a score are flagged together, so the count can fall short of
+    ``max_flagged`` when the next score is shared by several rows.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to search.
+    max_flagged : float
+        How many rows (sums of weights for a weighted sweep) can be flagged.
+
+    Returns
+    -------
+    ThresholdChoice or None
+        ``value`` is the number flagged. ``None`` when even the highest score
+        is shared by more than ``max_flagged`` rows.
+
+    Examples
+    --------
+    >>> from metrics_core import sweep
+    >>> c = threshold_for_capacity(sweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 2)
+    >>> c.threshold, c.value
+    (0.4, 2.0)
+    """
+    try:
+        k = float(max_flagged)
+    except (TypeError, ValueError):
+        raise ValueError(f"max_flagged must be a number; got {max_flagged!r}.") from None
+    if not k >= 0:
+        raise ValueError(f"max_flagged must be a number >= 0; got {max_flagged!r}.")
+    flagged = sweep.tp + sweep.fp  # strictly increasing along the sweep
+    i = int(np.searchsorted(flagged, k, side="right")) - 1
+    if i < 0:
+        return None
+    return _choice(sweep, i, f"flagged <= {k:g}", flagged[i])

@@ -1,0 +1,649 @@
+"""Choosing an operating point: costs, capacity, base rate, uncertainty, comparisons.
+
+Everything here works from a :class:`~metrics_core.Sweep` (or from the four
+cell counts at one threshold), so after the one sort every answer costs a
+few vectorised passes over the distinct thresholds. Rule used everywhere:
+predicted positive when ``score >= threshold``.
+
+Candidates for a threshold are the sweep's distinct scores plus one
+threshold just above the highest score, which flags nothing: when every
+flag costs more than it saves, flagging nothing is the honest answer.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from metrics_core import metrics as _m
+from metrics_core._sweep import Sweep, _check_threshold
+from metrics_core.gains import sweep_average_precision, sweep_roc_auc
+
+__all__ = [
+    "CostBreakdown",
+    "CostCurve",
+    "Costs",
+    "Interval",
+    "Transition",
+    "at_prevalence",
+    "average_precision_interval",
+    "bootstrap_intervals",
+    "compare_thresholds",
+    "cost_curve",
+    "roc_auc_interval",
+    "sum_below",
+]
+
+
+# --- costs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Costs:
+    """What each cell of the confusion matrix costs or gains, per row.
+
+    Attributes
+    ----------
+    fp : float, default=1.0
+        Cost of each false positive (a false alarm: a review, an annoyed customer).
+    fn : float, default=1.0
+        Cost of each false negative (a miss). With per-row amounts (see
+        :func:`cost_curve`) this is added to the row's amount.
+    tp : float, default=0.0
+        Gain from each true positive.
+    tn : float, default=0.0
+        Gain from each true negative.
+
+    All four must be finite and >= 0; a gain is entered as a gain, not as a
+    negative cost.
+    """
+
+    fp: float = 1.0
+    fn: float = 1.0
+    tp: float = 0.0
+    tn: float = 0.0
+
+    def __post_init__(self) -> None:
+        names = {"fp": "false positive", "fn": "false negative"}
+        names |= {"tp": "true positive", "tn": "true negative"}
+        for key, what in names.items():
+            value = getattr(self, key)
+            kind = "gain" if key in ("tp", "tn") else "cost"
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"The {kind} of a {what} must be a number; got {value!r}.")
+            number = float(value)
+            if not math.isfinite(number) or number < 0:
+                hint = " Enter gains as gains, not as negative costs." if number < 0 else ""
+                raise ValueError(
+                    f"The {kind} of a {what} must be a finite number >= 0; got {value!r}.{hint}"
+                )
+            object.__setattr__(self, key, number)
+
+    def net(
+        self,
+        tp: ArrayLike,
+        fp: ArrayLike,
+        fn: ArrayLike,
+        tn: ArrayLike,
+        missed_amount: ArrayLike = 0.0,
+    ) -> float | np.ndarray:
+        """Net cost: ``fp·c_fp + fn·c_fn + missed_amount − tp·g_tp − tn·g_tn``.
+
+        Works on scalars or on whole sweeps; lower is better.
+        """
+        out = (
+            np.multiply(self.fp, fp, dtype=np.float64)
+            + np.multiply(self.fn, fn, dtype=np.float64)
+            + np.asarray(missed_amount, dtype=np.float64)
+            - np.multiply(self.tp, tp, dtype=np.float64)
+            - np.multiply(self.tn, tn, dtype=np.float64)
+        )
+        return out[()] if out.ndim == 0 else out
+
+
+@dataclass(frozen=True)
+class CostBreakdown:
+    """The cost at one threshold, cell by cell.
+
+    Attributes
+    ----------
+    threshold : float
+        Predict positive when ``score >= threshold``.
+    tp, fp, fn, tn : float
+        The counts (or weight sums) at the threshold.
+    missed_amount : float
+        Sum of the per-row amounts of the missed positives (0 without amounts).
+    fp_cost, fn_cost, tp_gain, tn_gain : float
+        Each cell's count times its cost or gain.
+    total : float
+        ``fp_cost + fn_cost + missed_amount − tp_gain − tn_gain``.
+    """
+
+    threshold: float
+    tp: float
+    fp: float
+    fn: float
+    tn: float
+    missed_amount: float
+    fp_cost: float
+    fn_cost: float
+    tp_gain: float
+    tn_gain: float
+    total: float
+
+    @property
+    def flags_nothing(self) -> bool:
+        """True when no row is flagged positive at this threshold."""
+        return self.tp + self.fp == 0
+
+
+@dataclass(frozen=True, eq=False)
+class CostCurve:
+    """Net cost at every candidate threshold (see :func:`cost_curve`).
+
+    Attributes
+    ----------
+    thresholds : ndarray
+        Decreasing: first a threshold just above the highest score (flags
+        nothing), then the sweep's distinct scores.
+    tp, fp, fn, tn : ndarray
+        Counts at each threshold.
+    missed_amount : ndarray
+        Amount lost to missed positives at each threshold (zeros without amounts).
+    cost : ndarray
+        Net cost at each threshold.
+    costs : Costs
+        The costs used.
+    """
+
+    thresholds: np.ndarray
+    tp: np.ndarray
+    fp: np.ndarray
+    fn: np.ndarray
+    tn: np.ndarray
+    missed_amount: np.ndarray
+    cost: np.ndarray
+    costs: Costs
+    _best: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Ties (within rounding of the largest term) go to the highest
+        # threshold: the same cost for fewer flags.
+        scale = max(float(np.max(np.abs(self.cost))), 1.0)
+        best = float(np.min(self.cost))
+        object.__setattr__(self, "_best", int(np.argmax(self.cost <= best + 1e-12 * scale)))
+
+    def __len__(self) -> int:
+        return self.thresholds.shape[0]
+
+    @property
+    def best_index(self) -> int:
+        """Index of the cheapest threshold (the highest among equal costs)."""
+        return self._best
+
+    @property
+    def best(self) -> CostBreakdown:
+        """The cheapest threshold and its cost breakdown."""
+        return self.breakdown(self._best)
+
+    def index(self, threshold: float) -> int:
+        """Index of the candidate whose counts equal those at ``threshold``."""
+        # thresholds[k] is the lowest candidate >= threshold when searching the
+        # ascending copy; below every score, the lowest candidate applies.
+        asc = self.thresholds[::-1]
+        k = int(np.searchsorted(asc, _check_threshold(threshold), side="left"))
+        return max(len(self) - 1 - k, 0) if k < len(self) else 0
+
+    def breakdown(self, i: int) -> CostBreakdown:
+        """The cost at candidate ``i``, cell by cell."""
+        c = self.costs
+        tp, fp, fn, tn = (float(a[i]) for a in (self.tp, self.fp, self.fn, self.tn))
+        return CostBreakdown(
+            threshold=float(self.thresholds[i]),
+            tp=tp,
+            fp=fp,
+            fn=fn,
+            tn=tn,
+            missed_amount=float(self.missed_amount[i]),
+            fp_cost=c.fp * fp,
+            fn_cost=c.fn * fn,
+            tp_gain=c.tp * tp,
+            tn_gain=c.tn * tn,
+            total=float(self.cost[i]),
+        )
+
+    def at(self, threshold: float) -> CostBreakdown:
+        """The cost breakdown at any threshold (``score >= threshold`` is positive)."""
+        b = self.breakdown(self.index(threshold))
+        return CostBreakdown(**{**b.__dict__, "threshold": float(threshold)})
+
+
+def sum_below(scores: np.ndarray, values: np.ndarray, thresholds: ArrayLike) -> np.ndarray:
+    """Sum of ``values`` over the samples with ``score < t``, for every ``t``.
+
+    One sort of ``scores``, one cumulative sum, one binary search per
+    threshold. Used for per-row amounts: the amount lost to positives a
+    threshold misses is ``sum_below(pos_scores, pos_amounts, thresholds)``.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n,)
+        Finite scores.
+    values : ndarray of shape (n,)
+        Finite values to add up.
+    thresholds : array-like
+        Thresholds to evaluate at.
+
+    Returns
+    -------
+    ndarray
+        One sum per threshold.
+
+    Examples
+    --------
+    >>> sum_below(np.array([0.2, 0.9, 0.5]), np.array([10.0, 30.0, 20.0]), [0.5, 1.0])
+    array([10., 60.])
+    """
+    order = np.argsort(scores, kind="stable")
+    prefix = np.concatenate(([0.0], np.cumsum(np.asarray(values, dtype=np.float64)[order])))
+    idx = np.searchsorted(scores[order], np.asarray(thresholds, dtype=np.float64), side="left")
+    return prefix[idx]
+
+
+def cost_curve(sweep: Sweep, costs: Costs, *, missed_amount: ArrayLike | None = None) -> CostCurve:
+    """Net cost at every candidate threshold, and the cheapest one.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep of the scores.
+    costs : Costs
+        Cost of each false positive and false negative, gain of each true
+        positive and true negative.
+    missed_amount : array-like of shape (len(sweep) + 1,), optional
+        Per-row amounts lost to missed positives at each candidate threshold
+        (flag-nothing first, then ``sweep.thresholds``), e.g. from
+        :func:`sum_below` over the positives' scores and transaction values.
+        Added to the cost of false negatives.
+
+    Returns
+    -------
+    CostCurve
+        Cost at each candidate; ``.best`` is the cheapest threshold (the
+        highest among equal costs).
+
+    Examples
+    --------
+    >>> from metrics_core import sweep
+    >>> sw = sweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> c = cost_curve(sw, Costs(fp=1, fn=5))
+    >>> c.best.threshold, c.best.total
+    (0.35, 1.0)
+    """
+    top = float(sweep.thresholds[0])
+    nothing = float(np.nextafter(top, np.inf))
+    thresholds = np.concatenate(([nothing], sweep.thresholds))
+    zero = np.zeros(1, dtype=np.float64)
+    tp = np.concatenate((zero, sweep.tp)).astype(np.float64)
+    fp = np.concatenate((zero, sweep.fp)).astype(np.float64)
+    fn = sweep.n_pos - tp
+    tn = sweep.n_neg - fp
+    if missed_amount is None:
+        missed = np.zeros_like(tp)
+    else:
+        missed = np.asarray(missed_amount, dtype=np.float64)
+        if missed.shape == tp.shape and not np.isfinite(missed).all():
+            raise ValueError(
+                "missed_amount contains NaN or inf: every amount must be a finite number."
+            )
+        if missed.shape != tp.shape:
+            raise ValueError(
+                f"missed_amount has {missed.shape[0]} values; it needs one per candidate "
+                f"threshold ({tp.shape[0]}: flag-nothing, then each distinct score)."
+            )
+    cost = np.asarray(costs.net(tp, fp, fn, tn, missed), dtype=np.float64)
+    for arr in (thresholds, tp, fp, fn, tn, missed, cost):
+        arr.flags.writeable = False
+    return CostCurve(thresholds, tp, fp, fn, tn, missed, cost, costs)
+
+
+# --- deployment base rate ------------------------------------------------------------
+
+
+def at_prevalence(
+    tp: ArrayLike, fp: ArrayLike, fn: ArrayLike, tn: ArrayLike, prevalence: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Counts re-weighted to another share of positives.
+
+    Keeps each class's score distribution (so recall, specificity and every
+    rate within a class) and changes only how many of each class there are.
+    The result is a population of size 1: ``tp + fn == prevalence`` and
+    ``fp + tn == 1 − prevalence``. Any point metric of the result is that
+    metric at the new base rate, e.g. ``precision(*at_prevalence(...))``.
+
+    Parameters
+    ----------
+    tp, fp, fn, tn : array-like
+        Counts at one threshold or along a sweep.
+    prevalence : float in (0, 1)
+        The share of positives expected in deployment.
+
+    Returns
+    -------
+    tuple of four ndarrays
+        Re-weighted ``tp, fp, fn, tn``; ``nan`` where a class is absent.
+
+    Examples
+    --------
+    >>> from metrics_core.metrics import precision
+    >>> round(float(precision(*at_prevalence(90, 10, 10, 90, 0.01))), 4)
+    0.0833
+    """
+    try:
+        pi = float(prevalence)
+    except (TypeError, ValueError):
+        raise ValueError(f"prevalence must be a number; got {prevalence!r}.") from None
+    if not 0 < pi < 1:
+        raise ValueError(
+            f"prevalence must be strictly between 0 and 1 (a share of positives); got {pi!r}."
+        )
+    tp, fp, fn, tn = (np.asarray(c, dtype=np.float64) for c in (tp, fp, fn, tn))
+    pos = _m._divide(pi, tp + fn)
+    neg = _m._divide(1 - pi, fp + tn)
+    return tp * pos, fp * neg, fn * pos, tn * neg
+
+
+# --- uncertainty ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval around an estimate.
+
+    Attributes
+    ----------
+    estimate : float
+        The value on the data as given.
+    low, high : float
+        Interval bounds; ``nan`` when the interval is undefined.
+    level : float
+        Coverage, e.g. 0.95.
+    method : str
+        How the interval was made.
+    undefined_share : float
+        Share of bootstrap replicates where the metric was undefined (0/0),
+        left out of the interval (0 for analytic intervals).
+    """
+
+    estimate: float
+    low: float
+    high: float
+    level: float
+    method: str
+    undefined_share: float = 0.0
+
+    @property
+    def defined(self) -> bool:
+        """True when both bounds are numbers."""
+        return not (math.isnan(self.low) or math.isnan(self.high))
+
+
+def _check_level(level: float) -> float:
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95); got {level!r}.")
+    return float(level)
+
+
+def _z(level: float) -> float:
+    return NormalDist().inv_cdf(0.5 + level / 2)
+
+
+def bootstrap_intervals(
+    tp: float,
+    fp: float,
+    fn: float,
+    tn: float,
+    metrics: tuple[str, ...] | None = None,
+    *,
+    level: float = 0.95,
+    n_boot: int = 2000,
+    n_rows: int | None = None,
+    seed: int = 0,
+) -> dict[str, Interval]:
+    """Percentile bootstrap intervals for point metrics at one threshold.
+
+    At a fixed threshold a metric depends on the rows only through the four
+    cell counts, so resampling ``n`` rows with replacement is the same as one
+    multinomial draw of the cells with probabilities ``cell / n``. That draw
+    is all this does: ``n_boot`` multinomial draws, then each metric's
+    formula over the replicate counts at once.
+
+    Parameters
+    ----------
+    tp, fp, fn, tn : float
+        Counts at the threshold (sums of weights for weighted data).
+    metrics : tuple of str, optional
+        Names from :data:`metrics_core.metrics.METRICS`; all of them by default.
+    level : float, default=0.95
+        Coverage of the intervals.
+    n_boot : int, default=2000
+        Number of bootstrap replicates.
+    n_rows : int, optional
+        Rows resampled per replicate. Defaults to the total count; for
+        weighted counts pass the number of rows, and replicate cells are
+        scaled back to the weighted total.
+    seed : int, default=0
+        Seed of the random generator, so the same data gives the same interval.
+
+    Returns
+    -------
+    dict of str to Interval
+        One interval per metric. Replicates where the metric is undefined are
+        left out and their share reported; an undefined estimate gives an
+        undefined interval.
+    """
+    level = _check_level(level)
+    cells = np.array([tp, fp, fn, tn], dtype=np.float64)
+    if not np.isfinite(cells).all() or (cells < 0).any():
+        raise ValueError(f"counts must be finite and >= 0; got {cells.tolist()}.")
+    total = float(cells.sum())
+    if total <= 0:
+        raise ValueError("counts are all zero: there is nothing to resample.")
+    n = round(total) if n_rows is None else int(n_rows)
+    if n < 1:
+        raise ValueError(f"n_rows must be at least 1; got {n_rows!r}.")
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be at least 1; got {n_boot!r}.")
+    names = tuple(_m.METRICS) if metrics is None else metrics
+    unknown = [m for m in names if m not in _m.METRICS]
+    if unknown:
+        raise ValueError(f"Unknown metric(s) {unknown}; choose from {sorted(_m.METRICS)}.")
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(n, cells / total, size=n_boot).astype(np.float64)
+    if n != total:
+        draws *= total / n
+    rtp, rfp, rfn, rtn = draws.T
+    alpha = (1 - level) / 2
+    out: dict[str, Interval] = {}
+    for name in names:
+        func = _m.METRICS[name]
+        estimate = float(func(tp, fp, fn, tn))
+        values = np.asarray(func(rtp, rfp, rfn, rtn))
+        ok = ~np.isnan(values)
+        share = float(np.mean(~ok))
+        if math.isnan(estimate) or not ok.any():
+            low = high = math.nan
+        else:
+            low, high = (float(v) for v in np.quantile(values[ok], [alpha, 1 - alpha]))
+        out[name] = Interval(estimate, low, high, level, "bootstrap of the cell counts", share)
+    return out
+
+
+def roc_auc_interval(sweep: Sweep, level: float = 0.95) -> Interval:
+    """ROC AUC with DeLong's confidence interval, from the sweep alone.
+
+    DeLong's variance needs, for each positive, the share of negatives it
+    outranks (ties count half), and for each negative the share of positives
+    that outrank it. Samples with the same score share those values, so one
+    pass over the sweep's distinct scores gives them all: no pairwise
+    comparisons, no second sort. Weights act as frequency weights.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep of the scores.
+    level : float, default=0.95
+        Coverage of the interval.
+
+    Returns
+    -------
+    Interval
+        ``estimate`` equals ``roc_auc_score``; bounds are ``AUC ± z·se``
+        clipped to [0, 1], undefined with fewer than two samples of a class.
+
+    References
+    ----------
+    DeLong, DeLong and Clarke-Pearson (1988), Comparing the areas under two or
+    more correlated receiver operating characteristic curves: a nonparametric
+    approach. Biometrics 44(3), 837-845.
+    """
+    level = _check_level(level)
+    n_pos, n_neg = float(sweep.n_pos), float(sweep.n_neg)
+    if n_pos == 0 or n_neg == 0:
+        return Interval(math.nan, math.nan, math.nan, level, "DeLong")
+    tp = sweep.tp.astype(np.float64)
+    fp = sweep.fp.astype(np.float64)
+    d_tp = np.diff(tp, prepend=0.0)
+    d_fp = np.diff(fp, prepend=0.0)
+    # Negatives strictly below, plus half of those tied, over all negatives.
+    v10 = (n_neg - fp + 0.5 * d_fp) / n_neg
+    # Positives strictly above, plus half of those tied, over all positives.
+    v01 = (tp - 0.5 * d_tp) / n_pos
+    mean = float(np.dot(d_tp, v10) / n_pos)  # the AUC as a Mann-Whitney mean
+    # The estimate is the trapezoid, as roc_auc_score computes it (equal up to rounding).
+    auc = sweep_roc_auc(sweep)
+    if n_pos < 2 or n_neg < 2:
+        return Interval(auc, math.nan, math.nan, level, "DeLong")
+    s10 = float(np.dot(d_tp, (v10 - mean) ** 2) / (n_pos - 1))
+    s01 = float(np.dot(d_fp, (v01 - mean) ** 2) / (n_neg - 1))
+    se = math.sqrt(s10 / n_pos + s01 / n_neg)
+    z = _z(level)
+    return Interval(auc, max(0.0, auc - z * se), min(1.0, auc + z * se), level, "DeLong")
+
+
+def average_precision_interval(
+    sweep: Sweep, level: float = 0.95, *, average_precision: float | None = None
+) -> Interval:
+    """Average precision with a logit confidence interval.
+
+    ``logit(AP) ± z / sqrt(n_pos · AP · (1 − AP))``, mapped back to [0, 1]:
+    the interval Boyd, Eng and Page (2013) found to cover well across sample
+    sizes and skews. Undefined when AP is exactly 0 or 1, or there are no
+    positives.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep of the scores.
+    level : float, default=0.95
+        Coverage of the interval.
+    average_precision : float, optional
+        AP if already computed (``sweep_average_precision(sweep)``).
+
+    Returns
+    -------
+    Interval
+
+    References
+    ----------
+    Boyd, Eng and Page (2013), Area under the precision-recall curve: point
+    estimates and confidence intervals. ECML PKDD, LNCS 8190, 451-466.
+    """
+    level = _check_level(level)
+    ap = sweep_average_precision(sweep) if average_precision is None else float(average_precision)
+    n_pos = float(sweep.n_pos)
+    # A perfect ranking (every positive above every negative) has AP = 1 exactly,
+    # which the float sum can round to 1 - 1e-16: test it on the counts.
+    perfect = n_pos > 0 and sweep.fp[int(np.argmax(sweep.tp >= sweep.n_pos))] == 0
+    if math.isnan(ap) or n_pos == 0 or not 0 < ap < 1 or perfect:
+        return Interval(ap, math.nan, math.nan, level, "logit")
+    eta = math.log(ap / (1 - ap))
+    tau = 1 / math.sqrt(n_pos * ap * (1 - ap))
+    z = _z(level)
+
+    def expit(x: float) -> float:
+        # Never exp() of a large positive number: no OverflowError far in the tails.
+        if x >= 0:
+            return 1 / (1 + math.exp(-x))
+        e = math.exp(x)
+        return e / (1 + e)
+
+    return Interval(ap, expit(eta - z * tau), expit(eta + z * tau), level, "logit")
+
+
+# --- two thresholds compared -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """How rows move between the confusion cells when the threshold goes from ``a`` to ``b``.
+
+    Lowering the threshold flags more rows: missed positives become caught
+    (FN → TP) and true negatives become false alarms (TN → FP). Raising it
+    does the reverse. Nothing else can move.
+
+    Attributes
+    ----------
+    a, b : float
+        The two thresholds.
+    moves : dict of (str, str) to float
+        Count (or weight) of rows moving from one cell to another, e.g.
+        ``moves[("FN", "TP")]``; zero entries included.
+    """
+
+    a: float
+    b: float
+    moves: dict[tuple[str, str], float]
+
+    @property
+    def n_changed(self) -> float:
+        """Rows whose predicted class differs between the two thresholds."""
+        return sum(self.moves.values())
+
+
+def compare_thresholds(sweep: Sweep, a: float, b: float) -> Transition:
+    """Rows moving between cells when the threshold goes from ``a`` to ``b``.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep of the scores.
+    a, b : float
+        The thresholds before and after.
+
+    Returns
+    -------
+    Transition
+
+    Examples
+    --------
+    >>> from metrics_core import sweep
+    >>> t = compare_thresholds(sweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 0.5, 0.3)
+    >>> t.moves[("FN", "TP")], t.moves[("TN", "FP")]
+    (1.0, 1.0)
+    """
+    pa, pb = sweep.at(a), sweep.at(b)
+    d_tp = float(pb.tp - pa.tp)  # > 0 when b flags more positives
+    d_fp = float(pb.fp - pa.fp)
+    moves = {
+        ("FN", "TP"): max(d_tp, 0.0),
+        ("TN", "FP"): max(d_fp, 0.0),
+        ("TP", "FN"): max(-d_tp, 0.0),
+        ("FP", "TN"): max(-d_fp, 0.0),
+    }
+    return Transition(float(a), float(b), moves)
