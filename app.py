@@ -6,6 +6,7 @@ every page. Run with ``streamlit run app.py``.
 
 import streamlit as st
 
+from metrics_app import session
 from metrics_app.sidebar import data_sidebar
 
 st.set_page_config(page_title="Threshold Lab", page_icon=":material/tune:", layout="wide")
@@ -24,8 +25,15 @@ page = st.navigation(
             default=True,
         ),
         st.Page("pages/curves.py", title="Curves", icon=":material/show_chart:", url_path="roc-pr"),
+        st.Page(
+            "pages/decide.py",
+            title="Operating point",
+            icon=":material/gavel:",
+            url_path="operating-point",
+        ),
         st.Page("pages/tutorial.py", title="Tutorial", icon=":material/school:", url_path="learn"),
     ]
 )
+session.enter_page(page.url_path)
 data_sidebar()
 page.run()

@@ -19,6 +19,7 @@ wrappers can live elsewhere.
 
 import contextlib
 import csv
+import hashlib
 import io
 import math
 import re
@@ -169,6 +170,13 @@ def _quote(value: object, limit: int = 40) -> str:
 # --------------------------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------------------------
+
+
+def frame_fingerprint(df: pd.DataFrame) -> str:
+    """SHA-256 of a table's column names and values (for tables that have no file bytes)."""
+    digest = hashlib.sha256("\x1f".join(map(str, df.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
 
 
 def read_table(data: bytes, name: str) -> pd.DataFrame:
@@ -1037,6 +1045,9 @@ class Prepared:
     excluded : dict of str to int
         Number of excluded rows by reason, in the order the reasons are checked, nonzero
         reasons only. A row is counted once, under the first reason that applies.
+    kept : numpy.ndarray or None
+        Boolean mask over the table's rows, True where the row was used; None when every
+        row was used. Maps the arrays back to the table's rows (e.g. to export some of them).
     """
 
     y: np.ndarray
@@ -1046,6 +1057,7 @@ class Prepared:
     negative_labels: tuple[object, ...]
     n_rows_read: int
     excluded: dict[str, int]
+    kept: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.y.dtype != np.bool_ or self.y.ndim != 1:
@@ -1056,7 +1068,7 @@ class Prepared:
             self.weights.dtype != np.float64 or self.weights.shape != self.y.shape
         ):
             raise ValueError("weights must be a float64 array with the same length as y")
-        for array in (self.y, self.scores, self.weights):
+        for array in (self.y, self.scores, self.weights, self.kept):
             if array is not None:
                 array.flags.writeable = False
 
@@ -1288,6 +1300,7 @@ def prepare(
             excluded[reason] = n_new
             drop |= new
 
+    keep = None
     if excluded:
         keep = ~drop
         codes, scores = codes[keep], scores[keep]
@@ -1342,4 +1355,56 @@ def prepare(
         negative_labels=negatives,
         n_rows_read=n_rows,
         excluded=excluded,
+        kept=keep,
     )
+
+
+def row_positions(prepared: Prepared) -> np.ndarray:
+    """Positions in the table of the rows behind ``prepared``'s arrays, in array order."""
+    if prepared.kept is None:
+        return np.arange(prepared.n_used)
+    return np.flatnonzero(prepared.kept)
+
+
+def read_amounts(df: pd.DataFrame, prepared: Prepared, column: str) -> tuple[np.ndarray, int]:
+    """A column of per-row amounts (e.g. transaction values) aligned with ``prepared``'s rows.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table ``prepared`` was made from.
+    prepared : Prepared
+        The rows in use.
+    column : str
+        The amount column.
+
+    Returns
+    -------
+    amounts : numpy.ndarray
+        float64, one per used row, >= 0; missing amounts are 0 (and counted).
+    n_missing : int
+        How many used rows had no amount.
+
+    Raises
+    ------
+    DataError
+        If the column is missing, not numeric, or holds infinite or negative amounts.
+    """
+    _require_columns(df, amount=column)
+    values = _numeric_column(df[column], column, "amount")
+    if prepared.kept is not None:
+        values = values[prepared.kept]
+    missing = np.isnan(values)
+    if np.isinf(values).any():
+        raise DataError(
+            f"The amount column {_quote(column)} holds {int(np.isinf(values).sum()):,} "
+            "infinite value(s). Fix those cells, or choose another amount column."
+        )
+    negative = int(np.count_nonzero(values < 0))
+    if negative:
+        raise DataError(
+            f"The amount column {_quote(column)} holds {negative:,} negative amount(s). "
+            "A missed positive's amount is a loss, so amounts must be >= 0: fix those cells, "
+            "or choose another amount column."
+        )
+    return np.where(missing, 0.0, values), int(np.count_nonzero(missing))

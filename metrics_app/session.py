@@ -7,6 +7,7 @@ never by hashing frames or bytes on a rerun. Heavy objects are held with
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -16,7 +17,7 @@ import streamlit as st
 
 from metrics_app.analysis import Analysis, analyse
 from metrics_app.demo import DEFAULT_DEMO, DEMOS, Demo, load_demo
-from metrics_app.io import DataError, read_table
+from metrics_app.io import DataError, frame_fingerprint, read_table
 
 # Session-state keys (non-widget keys hold derived data; widget keys are
 # owned by their widgets).
@@ -27,6 +28,8 @@ CURRENT = "current_threshold"  # the threshold every page uses
 SCOPE = "threshold_scope"  # Analysis.key the current threshold belongs to
 EXACT = "threshold_exact"  # the exact-number input
 SOURCE_ERROR = "source_error"  # why the last upload could not be read
+_PAGE = "page"  # the page of the last full run
+_SEEDED = "threshold_widgets_seeded"  # threshold widgets seeded since entering the page
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,6 +40,7 @@ class Source:
     name: str
     frame: pd.DataFrame
     demo: Demo | None = None
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,21 @@ def demo_frame(key: str) -> pd.DataFrame:
     return load_demo(key)
 
 
+@st.cache_resource(max_entries=len(DEMOS), show_spinner=False)
+def demo_fingerprint(key: str) -> str:
+    """SHA-256 of a demo table's content, computed once per server."""
+    return frame_fingerprint(demo_frame(key))
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
-def upload_frame(file_id: str, name: str, _upload: BinaryIO) -> pd.DataFrame:
-    """An uploaded table, read once per upload (keyed by its ``file_id``, never by its bytes)."""
-    return read_table(_upload.getvalue(), name)
+def upload_frame(file_id: str, name: str, _upload: BinaryIO) -> tuple[pd.DataFrame, str]:
+    """An uploaded table and the SHA-256 of its bytes, read once per upload.
+
+    Keyed by the upload's ``file_id``, never by its bytes; the digest is taken
+    here, once (about 60 ms for 80 MB), for operating-point cards.
+    """
+    raw = _upload.getvalue()
+    return read_table(raw, name), hashlib.sha256(raw).hexdigest()
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -70,8 +85,14 @@ def _analysis(
     weight: str | None,
     _frame: pd.DataFrame,
 ) -> Analysis:
-    key = f"{source_id}|{label}|{score}|{positive!r}|{weight}"
+    key = analysis_key(source_id, Selection(label, score, positive, weight))
     return analyse(_frame, key=key, label=label, score=score, positive=positive, weight=weight)
+
+
+def analysis_key(source_id: str, selection: Selection) -> str:
+    """The :attr:`Analysis.key` of ``selection`` on a source (also the threshold's scope)."""
+    sel = selection
+    return f"{source_id}|{sel.label}|{sel.score}|{sel.positive!r}|{sel.weight}"
 
 
 def analysis_for(source: Source, selection: Selection) -> Analysis:
@@ -114,7 +135,13 @@ def current_analysis() -> Analysis | None:
 def demo_source(key: str = DEFAULT_DEMO) -> Source:
     """The built-in demo ``key`` as a source."""
     demo = DEMOS[key]
-    return Source(id=f"demo:{key}", name=demo.title, frame=demo_frame(key), demo=demo)
+    return Source(
+        id=f"demo:{key}",
+        name=demo.title,
+        frame=demo_frame(key),
+        demo=demo,
+        fingerprint=demo_fingerprint(key),
+    )
 
 
 # --- the threshold shared by every page --------------------------------------------
@@ -173,10 +200,28 @@ def _from_exact() -> None:
         st.session_state[CURRENT] = float(value)
 
 
+def enter_page(name: str) -> None:
+    """Note the page about to run (``app.py`` calls this on every full run)."""
+    state = st.session_state
+    if state.get(_PAGE) != name:
+        state[_PAGE] = name
+        state.pop(_SEEDED, None)
+
+
 def threshold_controls(an: Analysis) -> float:
-    """Slider, exact number and one-click choices; returns the current threshold."""
+    """Slider, exact number and one-click choices; returns the current threshold.
+
+    Pages draw these widgets under the same keys, but Streamlit forgets or
+    mixes up a widget's value once a run on another page has not drawn it. So
+    the first run after entering a page seeds them from the shared threshold,
+    or they would start from their defaults.
+    """
     t = sync_threshold(an)
     rng = an.slider
+    if not st.session_state.get(_SEEDED):
+        st.session_state[_SEEDED] = True
+        st.session_state[THRESHOLD] = rng.clamp(t)
+        st.session_state[EXACT] = t
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     with left:
         st.slider(

@@ -78,13 +78,15 @@ def _upload_source() -> session.Source | None:
         return kept
     try:
         with st.spinner("Reading the file…"):
-            frame = session.upload_frame(upload.file_id, upload.name, upload)
+            frame, digest = session.upload_frame(upload.file_id, upload.name, upload)
     except DataError as err:
         st.error(str(err), icon=":material/error:")
         st.session_state[session.SOURCE_ERROR] = str(err)
         return None
     st.session_state.pop(session.SOURCE_ERROR, None)
-    source = session.Source(id=f"upload:{upload.file_id}", name=upload.name, frame=frame)
+    source = session.Source(
+        id=f"upload:{upload.file_id}", name=upload.name, frame=frame, fingerprint=digest
+    )
     st.session_state[_UPLOADED] = source
     return source
 

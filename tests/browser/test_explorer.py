@@ -353,14 +353,8 @@ def test_switching_demo_keeps_slider_and_metrics_in_agreement(page):
     assert float(slider_value_text(page)) == pytest.approx(exact, abs=1e-9)
 
 
-@pytest.mark.xfail(
-    strict=False,  # timing-dependent: on a fast, idle machine the runs may not overlap
-    reason="APP BUG: session.sync_threshold mirrors the threshold into the slider and the "
-    "exact input by writing their session-state keys; when arrow presses arrive faster "
-    "than a rerun, interrupted runs push stale values back (set_value on the slider), "
-    "so presses are lost and the slider, the URL and the metrics disagree (seen: 50 "
-    "presses from 0.500 -> slider 0.516, exact 0.527). A plain fragment slider reaches 0.550.",
-)
+# Fixed: callbacks set the shared threshold and sync writes the widget keys only when they
+# differ, so runs interrupted by fast presses no longer push stale values back.
 def test_fast_arrow_presses_keep_slider_and_metrics_in_sync(page):
     open_app(page)
     expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.500")

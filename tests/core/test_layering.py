@@ -70,3 +70,25 @@ def test_the_documented_examples_exist():
         module = importlib.import_module(name)
         attempted += sum(len(t.examples) for t in doctest.DocTestFinder().find(module, name))
     assert attempted >= 20
+
+
+# The app side: chart builders and the helpers behind the pages return data and Altair
+# charts; only the session, sidebar and cache modules talk to Streamlit.
+STREAMLIT_FREE = [
+    "metrics_app.analysis",
+    "metrics_app.charts",
+    "metrics_app.curve_charts",
+    "metrics_app.decision",
+    "metrics_app.decision_charts",
+    "metrics_app.demo",
+    "metrics_app.glossary",
+    "metrics_app.io",
+    "metrics_app.tutorial",
+    "metrics_app.tutorial_charts",
+]
+
+
+def test_chart_builders_and_helpers_do_not_import_streamlit():
+    loaded = modules_loaded_by("; ".join(f"import {m}" for m in STREAMLIT_FREE))
+    assert "metrics_app" in loaded
+    assert "streamlit" not in loaded

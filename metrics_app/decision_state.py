@@ -1,0 +1,214 @@
+"""Streamlit state of the operating-point page: cached curves, kept inputs, cards.
+
+The page's inputs are widgets with fixed keys. Streamlit forgets a widget's
+value when a run does not draw it (on another page), so the values are also
+kept in one plain dict and put back before the widgets are drawn again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from metrics_app import session
+from metrics_app.analysis import Analysis
+from metrics_app.decision import (
+    SETTINGS,
+    Card,
+    Constraint,
+    constraint_results,
+    cost_frame,
+    costs_curve,
+    missed_amounts,
+    parse_card,
+)
+from metrics_app.io import DataError, label_counts, read_amounts
+from metrics_core import (
+    CostCurve,
+    Costs,
+    Interval,
+    average_precision_interval,
+    roc_auc_interval,
+    sweep_average_precision,
+)
+
+KEPT = "decision_settings"  # the page's inputs, kept across pages
+CARD_UPLOAD = "card_upload"
+CARD_MESSAGE = "card_message"  # (kind, text) about the last card
+_RERUN = "card_rerun"  # a restored card changed the columns: rerun the whole app
+
+
+def amount_options(frame: pd.DataFrame, used: tuple[str | None, ...]) -> list[str]:
+    """``""`` (no amounts), then the columns that can hold amounts: numeric, not in use.
+
+    ``""`` rather than ``None``: a selectbox whose value is ``None`` shows a placeholder.
+    """
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c].dtype)]
+    return ["", *(str(c) for c in numeric if c not in used and frame[c].dtype != bool)]
+
+
+def keep_settings(defaults: Mapping[str, object]) -> None:
+    """Put back the inputs' values before the widgets are drawn (first visit: defaults)."""
+    state = st.session_state
+    kept = state.setdefault(KEPT, {})
+    for key, default in defaults.items():
+        if key not in state:
+            state[key] = kept.get(key, default)
+
+
+def save_settings() -> dict[str, object]:
+    """Remember the inputs' current values; returns them."""
+    state = st.session_state
+    kept = {key: state[key] for key in SETTINGS if key in state}
+    state[KEPT] = kept
+    return kept
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _amounts(key: str, column: str, _frame: pd.DataFrame, _an: Analysis) -> tuple[np.ndarray, int]:
+    amounts, n_missing = read_amounts(_frame, _an.prepared, column)
+    return missed_amounts(_an, amounts), n_missing
+
+
+def missed(an: Analysis, frame: pd.DataFrame, column: str) -> tuple[np.ndarray, int]:
+    """Amount lost to missed positives at each candidate, and how many amounts were missing.
+
+    Raises
+    ------
+    DataError
+        When the column cannot be used as amounts.
+    """
+    return _amounts(an.key, column, frame, an)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _curve(
+    key: str, costs: Costs, column: str | None, _missed: np.ndarray | None, _an: Analysis
+) -> tuple[CostCurve, pd.DataFrame]:
+    curve = costs_curve(_an, costs, _missed)
+    return curve, cost_frame(curve, _an.sweep)
+
+
+def cost_curve_for(
+    an: Analysis, costs: Costs, column: str | None, missed_amount: np.ndarray | None
+) -> tuple[CostCurve, pd.DataFrame]:
+    """The cost curve for these costs and its frame for drawing.
+
+    Recomputed only when a cost or the amount column changes, not on a threshold move.
+    """
+    return _curve(an.key, costs, column, missed_amount, an)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _constraints(
+    key: str,
+    min_precision: float,
+    min_recall: float,
+    max_fpr: float,
+    capacity: float,
+    _an: Analysis,
+) -> list[Constraint]:
+    return constraint_results(
+        _an.sweep,
+        min_precision=min_precision,
+        min_recall=min_recall,
+        max_fpr=max_fpr,
+        capacity=capacity,
+    )
+
+
+def constraints_for(
+    an: Analysis, *, min_precision: float, min_recall: float, max_fpr: float, capacity: float
+) -> list[Constraint]:
+    """Each constraint's threshold, computed once per set of levels (not per threshold move)."""
+    return _constraints(an.key, min_precision, min_recall, max_fpr, capacity, an)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _ranking(key: str, level: float, _an: Analysis) -> dict[str, Interval]:
+    sw = _an.sweep
+    return {
+        "roc_auc": roc_auc_interval(sw, level),
+        "average_precision": average_precision_interval(
+            sw, level, average_precision=sweep_average_precision(sw)
+        ),
+    }
+
+
+def ranking_intervals(an: Analysis, level: float) -> dict[str, Interval]:
+    """ROC AUC (DeLong) and average precision (logit) intervals, once per dataset and level."""
+    return _ranking(an.key, level, an)
+
+
+# --- cards ---------------------------------------------------------------------------
+
+
+def _match(values: list[object], wanted: object) -> object:
+    for v in values:
+        if v == wanted:
+            return v
+    for v in values:
+        if str(v) == str(wanted):
+            return v
+    raise DataError(
+        f"The card's positive class {wanted!r} does not occur in its label column. Nothing "
+        "was changed."
+    )
+
+
+def _apply(card: Card, source: session.Source) -> None:
+    state = st.session_state
+    counts = label_counts(source.frame, card.label)
+    positive = _match(list(counts), card.positive)
+    selection = session.Selection(card.label, card.score, positive, card.weight)
+    old: session.Selection | None = state.get(session.SELECTION)
+    state[f"label::{source.id}"] = card.label
+    state[f"positive::{source.id}::{card.label}"] = positive
+    state[f"score::{source.id}"] = card.score
+    state[f"weight::{source.id}"] = card.weight
+    # The threshold belongs to the analysis the card describes: claim that scope so the
+    # new column choice does not reset it to the column's default.
+    state[session.SCOPE] = session.analysis_key(source.id, selection)
+    state[session.CURRENT] = card.threshold
+    state[session.EXACT] = card.threshold
+    for key, value in card.settings.items():
+        state[key] = int(value) if key == "ci_level" else value
+    state[KEPT] = {**state.get(KEPT, {}), **card.settings}
+    if old != selection:
+        state[_RERUN] = True
+
+
+def restore_card() -> None:
+    """Widget callback of the card uploader: check the card, then restore its view."""
+    state = st.session_state
+    upload = state.get(CARD_UPLOAD)
+    if upload is None:
+        return
+    source: session.Source | None = state.get(session.SOURCE)
+    if source is None:
+        state[CARD_MESSAGE] = ("error", "Load the card's data in the sidebar first.")
+        return
+    try:
+        card = parse_card(
+            upload.getvalue(),
+            fingerprint=source.fingerprint,
+            columns=[str(c) for c in source.frame.columns],
+        )
+        _apply(card, source)
+    except DataError as err:
+        state[CARD_MESSAGE] = ("error", str(err))
+        return
+    state[CARD_MESSAGE] = (
+        "success",
+        f"Restored the operating point of {card.data_name!r}: score column {card.score!r}, "
+        f"threshold {card.threshold:.6g}, with its costs, constraints and settings.",
+    )
+
+
+def rerun_if_card_changed_columns() -> None:
+    """Inside the page's fragment: a card that changed the columns needs a full rerun."""
+    if st.session_state.pop(_RERUN, False):
+        st.rerun(scope="app")
