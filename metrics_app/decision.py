@@ -119,7 +119,10 @@ def cost_frame(curve: CostCurve, sw: Sweep, max_points: int = 1000) -> pd.DataFr
 def _row(name: str, b: CostBreakdown, has_amount: bool, has_gains: bool) -> dict[str, object]:
     row: dict[str, object] = {
         "": name,
-        "threshold": b.threshold,
+        # Text, so that the flag-nothing threshold (just above the top score) reads as such.
+        "threshold": f"above {np.nextafter(b.threshold, -np.inf):.6g}"
+        if b.flags_nothing and name == "Flag nothing"
+        else f"{b.threshold:.6g}",
         "flagged": b.tp + b.fp,
         "false alarms (FP)": b.fp,
         "misses (FN)": b.fn,
@@ -166,10 +169,12 @@ def cost_reason(curve: CostCurve) -> str:
         saved_fp = best.fp_cost - other.fp_cost
         added = other.total - best.total
         what = "fewer" if d_flag < 0 else "more"
+        rows = "row" if abs(d_flag) == 1 else "rows"
         misses = other.fn_cost + other.missed_amount - best.fn_cost - best.missed_amount
+        step = "flagging nothing" if j == 0 else f"threshold {other.threshold:.6g}"
         parts.append(
-            f"one step {direction} (threshold {other.threshold:.6g}) flags "
-            f"{abs(d_flag):,.6g} {what} rows: false alarms "
+            f"one step {direction} ({step}) flags "
+            f"{abs(d_flag):,.6g} {what} {rows}: false alarms "
             f"{'save' if saved_fp >= 0 else 'cost'} {_money(abs(saved_fp))}, misses "
             f"{'cost' if misses >= 0 else 'save'} {_money(abs(misses))} "
             f"({'+' if added >= 0 else '−'}{_money(abs(added))} net)"
@@ -203,7 +208,11 @@ class Constraint:
 
 
 def _pct(x: float) -> str:
-    return f"{x:.4g}" if math.isnan(x) else f"{x:.2%}"
+    if math.isnan(x):
+        return "undefined"
+    if 0 < abs(x) < 0.01:  # 0.0021%, not 0.00%
+        return f"{x * 100:.2g}%"
+    return f"{x:.2%}"
 
 
 def _at(c: ThresholdChoice) -> str:
@@ -655,9 +664,10 @@ def parse_card(data: bytes, *, fingerprint: str, columns: list[str]) -> Card:
         ) from None
     if made_for != fingerprint:
         raise DataError(
-            f"This card was made for other data ({name!r}, fingerprint {made_for[:12]}…), "
-            f"not the data loaded now (fingerprint {fingerprint[:12]}…). Load that file in "
-            "the sidebar first, then the card. Nothing was changed."
+            f"This card was made for other data: {name!r} with fingerprint {made_for[:12]}…, "
+            f"while the data loaded now has fingerprint {fingerprint[:12]}… (a fingerprint "
+            "changes with any change to the file's contents). Load the exact file the card "
+            "was made from in the sidebar, then upload the card again. Nothing was changed."
         )
     missing = [c for c in (label, score, weight) if c is not None and c not in columns]
     if missing:

@@ -126,7 +126,10 @@ def cost_chart(
         title="Threshold",
     )
     y = alt.Y(
-        field="cost", type="quantitative", title="Total cost of errors", axis=alt.Axis(format=",")
+        field="cost",
+        type="quantitative",
+        title="Total cost of errors",
+        axis=alt.Axis(format=",.0f"),
     )
     line = (
         alt.Chart()

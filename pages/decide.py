@@ -139,10 +139,15 @@ def costs_tab(
             f"threshold {worst['threshold']:.6g}."
         )
     st.markdown("**Why it is cheapest.** " + decision.cost_reason(curve))
+    breakdown = decision.cost_breakdown_frame(curve, t)
     st.dataframe(
-        decision.cost_breakdown_frame(curve, t),
+        breakdown,
         hide_index=True,
-        column_config={"threshold": st.column_config.NumberColumn(format="%.6g")},
+        column_config={
+            c: st.column_config.NumberColumn(format="localized")
+            for c in breakdown.columns
+            if c not in ("", "threshold")
+        },
     )
     if an.sweep.weighted:
         st.caption("Counts are sums of the weight column, so costs are weighted too.")
@@ -152,9 +157,10 @@ def costs_tab(
 def constraints_tab(an: Analysis, t: float) -> list[decision.Constraint]:
     """Thresholds meeting a precision, recall, false-positive-rate or capacity requirement."""
     st.markdown(
-        "Requirements often come as rules: *precision at least 90%*, *catch 80% of positives*, "
-        "*at most 5% false alarms among negatives*, *we can review 200 cases a day*. Each rule "
-        "below gives the threshold that does best under it, or says that none meets it."
+        "Requirements often come as rules: *precision at least 90%*, *catch 80% of "
+        "positives*, *at most 5% false alarms among negatives*, *we can review 1,000 cases "
+        "a day*. Each rule below gives the threshold that does best under it, or says that "
+        "none meets it."
     )
     c1, c2, c3 = st.columns(3)
     c1.number_input("Precision at least (%)", 0.0, 100.0, step=1.0, key="min_precision")
@@ -221,7 +227,7 @@ def base_rate_tab(an: Analysis, t: float) -> None:
     st.toggle("Deployment has a different share of positives", key="deploy_on")
     if not st.session_state["deploy_on"]:
         return
-    st.number_input(
+    st.columns([1, 2])[0].number_input(
         "Expected share of positives in deployment (%)",
         min_value=0.001,
         max_value=99.999,
@@ -282,6 +288,8 @@ def uncertainty_tab(an: Analysis, t: float) -> dict:
         f"**Metrics at threshold {t:.6g}**, with {level:.0%} intervals: how much each could "
         "move on another sample of the same size."
     )
+    if not frame["note"].any():
+        frame = frame.drop(columns="note")
     st.dataframe(
         frame,
         hide_index=True,
@@ -341,7 +349,13 @@ def compare_tab(an: Analysis, frame: pd.DataFrame, t: float) -> None:
     c1, c2 = st.columns(2)
     c1.metric("Threshold A (current)", f"{t:.6g}", border=True)
     with c2:
-        st.number_input("Threshold B", key="threshold_b", format="%.6g", step=an.slider.step)
+        st.number_input(
+            "Threshold B",
+            key="threshold_b",
+            format="%.6g",
+            step=an.slider.step,
+            help="Starts at the best-F1 threshold; any real number works.",
+        )
     b = st.session_state["threshold_b"]
     if b is None:
         st.warning("Enter threshold B.", icon=":material/edit:")
@@ -394,7 +408,7 @@ def compare_tab(an: Analysis, frame: pd.DataFrame, t: float) -> None:
         )
         st.caption(
             "The rows as read, with each row's cell at A and at B. Text that a spreadsheet "
-            "would run as a formula (starting with = + − @) is prefixed with an apostrophe."
+            "would run as a formula (starting with = + - @) is prefixed with an apostrophe."
         )
 
 

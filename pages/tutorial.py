@@ -519,9 +519,11 @@ def section_f1() -> None:
 def section_roc_pr() -> None:
     st.header("ROC or PR when positives are rare?", anchor=False)
     st.markdown(
-        "Here is one model, tested twice. It scores each positive and each negative exactly "
-        "the same way both times; only the number of negatives changes. The blue data is "
-        "balanced (50% positives). Choose how rare the positives are in the orange data."
+        "Here is one model, tested twice. Its scores for positives follow the same "
+        "distribution both times, and so do its scores for negatives; only the number of "
+        "negatives changes (the two samples are drawn separately, so rates differ a little "
+        "by chance). The blue data is balanced (50% positives). Choose how rare the "
+        "positives are in the orange data."
     )
     options = tuple(p for p in tut.PREVALENCE_OPTIONS if p != 0.5)
     a, b = st.columns(2)

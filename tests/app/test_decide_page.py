@@ -294,7 +294,7 @@ def test_intervals_match_delong_and_contain_the_values() -> None:
     z = NormalDist().inv_cdf(0.975)
     delta = next(mm for mm in at.metric if mm.label == "ROC AUC").proto.delta
     assert delta == f"95% CI {auc - z * se:.4f} – {auc + z * se:.4f}"
-    table = _frame(at, "note")
+    table = _frame(at, "low")
     assert (table["low"] <= table["value"]).all()
     assert (table["value"] <= table["high"]).all()
     p = table.set_index("metric").loc["Precision"]
@@ -303,10 +303,10 @@ def test_intervals_match_delong_and_contain_the_values() -> None:
 
 def test_the_confidence_level_widens_the_intervals() -> None:
     at = _open()
-    narrow = _frame(at, "note").set_index("metric")
+    narrow = _frame(at, "low").set_index("metric")
     at.radio(key="ci_level").set_value(99)
     _run(at)
-    wide = _frame(at, "note").set_index("metric")
+    wide = _frame(at, "low").set_index("metric")
     assert (wide["high"] - wide["low"]).loc["Recall"] > (narrow["high"] - narrow["low"]).loc[
         "Recall"
     ]

@@ -20,7 +20,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "artifacts"
@@ -270,10 +272,15 @@ _CONTENT_HEIGHT_JS = """() => {
 
 
 def wait_for_charts(page, timeout: float = 15_000) -> None:
-    """Wait until every Vega-Lite chart on the page has drawn its SVG or canvas."""
+    """Wait until every visible Vega-Lite chart on the page has drawn its SVG or canvas.
+
+    Charts in a hidden tab panel (plain ``st.tabs`` draws every tab) or a collapsed
+    expander have no size until shown, so they are not waited for.
+    """
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(
-            (chart) => {
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+            .filter((chart) => chart.checkVisibility())
+            .every((chart) => {
                 const surface = chart.querySelector('svg.marks, canvas');
                 return surface && surface.getBoundingClientRect().height > 0;
             })""",
@@ -332,6 +339,43 @@ def press_and_wait_for_run(page, key: str, timeout: float = RUN_TIMEOUT_MS) -> N
         "n => window.__stRunsFinished > n", arg=before, timeout=timeout, polling=20
     )
     wait_for_run(page, timeout)
+
+
+def click_and_wait_for_run(page, locator, timeout: float = RUN_TIMEOUT_MS) -> None:
+    """Click ``locator`` and wait until the rerun the click triggers has finished.
+
+    The click counterpart of :func:`press_and_wait_for_run` (needs
+    :func:`install_run_counter` first). Only for clicks that do trigger a run.
+    """
+    before = runs_finished(page)
+    locator.click()
+    page.wait_for_function(
+        "n => window.__stRunsFinished > n", arg=before, timeout=timeout, polling=20
+    )
+    wait_for_run(page, timeout)
+
+
+def url_threshold(page) -> float | None:
+    """The ``?threshold=`` of the page's URL as a float, or ``None`` when absent."""
+    values = parse_qs(urlparse(page.url).query).get("threshold")
+    return float(values[0]) if values else None
+
+
+def wait_for_url_threshold(page, accept: Callable[[float], bool], timeout: float = 10_000) -> float:
+    """Wait until the URL's ``?threshold=`` satisfies ``accept``; return it.
+
+    The URL binding is written after the run that changes the value, and a URL can
+    still hold the previous page's threshold for a moment, so one read may be stale.
+    Polls every 100 ms (Playwright's ``expect`` cannot parse a URL).
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = url_threshold(page)
+        if value is not None and accept(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the URL's threshold never matched: {page.url}")
+        page.wait_for_timeout(100)
 
 
 # --- the sidebar's data source -----------------------------------------------------------
