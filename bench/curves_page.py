@@ -29,7 +29,6 @@ import os
 import platform
 import statistics
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -37,7 +36,7 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from metrics_app import demo
+from bench.apptest import register_demo, timed_run
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TABS = ("ROC and PR", "Gains and lift", "KS and DET", "Calibration", "Threshold table")
@@ -56,43 +55,24 @@ def _frame(n: int) -> pd.DataFrame:
 
 
 def _register(n: int) -> str:
-    key = f"bench_{n}"
-    demo.DEMOS[key] = demo.Demo(
-        key=key,
-        title=f"Benchmark, {n:,} rows",
-        summary="Synthetic scores for the benchmark.",
-        label="label",
-        scores=("score", "score_b"),
-        positive=1,
-        weight=None,
-        build=lambda: _frame(n),
-    )
-    return key
-
-
-def _timed(at: AppTest) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    at.run()
-    if at.exception:
-        raise RuntimeError(f"the app raised: {[e.message for e in at.exception]}")
-    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+    return register_demo(f"bench_{n}", n, lambda: _frame(n), ("score", "score_b"))
 
 
 def bench_size(n: int, repeats: int, compare: bool) -> dict[str, object]:
     key = _register(n)
     at = AppTest.from_file(APP, default_timeout=900)
     at.session_state["demo"] = key
-    load_ms, _ = _timed(at)  # generate, validate, sort (explorer page)
+    load_ms, _ = timed_run(at)  # generate, validate, sort (explorer page)
     at.switch_page("pages/curves.py")
-    first_ms, _ = _timed(at)  # decimated curves, summaries
+    first_ms, _ = timed_run(at)  # decimated curves, summaries
     if compare:
         at.multiselect(key=f"compare::demo:{key}::score").set_value(["score_b"])
-        _timed(at)  # the second model's sweep and curves, once
+        timed_run(at)  # the second model's sweep and curves, once
     row: dict[str, object] = {"n": n, "load": load_ms, "first": first_ms}
     for tab in TABS:
         at.session_state["curves_tab"] = tab
-        _timed(at)  # warm this tab (calibration bins, table)
-        walls, cpus = zip(*(_timed(at) for _ in range(repeats)), strict=True)
+        timed_run(at)  # warm this tab (calibration bins, table)
+        walls, cpus = zip(*(timed_run(at) for _ in range(repeats)), strict=True)
         row[tab] = (statistics.median(walls), statistics.median(cpus))
     return row
 

@@ -27,7 +27,6 @@ import os
 import platform
 import statistics
 import sys
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +35,7 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from metrics_app import demo
+from bench.apptest import register_demo, timed_run
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SEED = 20_241_123
@@ -52,26 +51,7 @@ def _frame(n: int) -> pd.DataFrame:
 
 
 def _register(n: int) -> str:
-    key = f"bench_decide_{n}"
-    demo.DEMOS[key] = demo.Demo(
-        key=key,
-        title=f"Benchmark, {n:,} rows",
-        summary="Synthetic scores for the benchmark.",
-        label="label",
-        scores=("score",),
-        positive=1,
-        weight=None,
-        build=lambda: _frame(n),
-    )
-    return key
-
-
-def _timed(at: AppTest) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    at.run()
-    if at.exception:
-        raise RuntimeError(f"the app raised: {[e.message for e in at.exception]}")
-    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+    return register_demo(f"bench_decide_{n}", n, lambda: _frame(n), ("score",))
 
 
 def _controls(at: AppTest) -> dict[str, Callable[[int], None]]:
@@ -90,19 +70,19 @@ def bench_size(n: int, repeats: int) -> dict[str, object]:
     key = _register(n)
     at = AppTest.from_file(APP, default_timeout=900)
     at.session_state["demo"] = key
-    load_ms, _ = _timed(at)
+    load_ms, _ = timed_run(at)
     at.switch_page("pages/decide.py")
-    first_ms, _ = _timed(at)
+    first_ms, _ = timed_run(at)
     at.toggle(key="deploy_on").set_value(True)
-    _timed(at)
+    timed_run(at)
     row: dict[str, object] = {"n": n, "load": load_ms, "first": first_ms}
     at.selectbox(key="amount_col").set_value("amount")
-    row["amount column (first)"] = _timed(at)
+    row["amount column (first)"] = timed_run(at)
     for name, change in _controls(at).items():
         runs = []
         for i in range(repeats):
             change(i)
-            runs.append(_timed(at))
+            runs.append(timed_run(at))
         walls, cpus = zip(*runs, strict=True)
         row[name] = (statistics.median(walls), statistics.median(cpus))
     return row

@@ -20,6 +20,7 @@ from tests.browser.harness import (
     StreamlitServer,
     find_chromium,
     launch_chromium,
+    wait_for_app,
 )
 
 
@@ -56,8 +57,21 @@ def streamlit_server(request, chromium_executable):
 
 
 @pytest.fixture(scope="session")
-def app_url(streamlit_server) -> str:
-    """Base URL of the running app, without a trailing slash."""
+def app_url(streamlit_server, browser) -> str:
+    """Base URL of the running app, without a trailing slash.
+
+    The entry page is loaded once first: on a server that has not run ``app.py`` yet, a
+    deep link shows a spurious, modal "Page not found" dialog (see
+    test_pages.py::test_first_deep_link_after_a_server_start_shows_no_page_not_found),
+    which no later visitor sees.
+    """
+    context = browser.new_context(base_url=streamlit_server.url)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        wait_for_app(page)
+    finally:
+        context.close()
     return streamlit_server.url
 
 

@@ -341,20 +341,6 @@ def press_and_wait_for_run(page, key: str, timeout: float = RUN_TIMEOUT_MS) -> N
     wait_for_run(page, timeout)
 
 
-def click_and_wait_for_run(page, locator, timeout: float = RUN_TIMEOUT_MS) -> None:
-    """Click ``locator`` and wait until the rerun the click triggers has finished.
-
-    The click counterpart of :func:`press_and_wait_for_run` (needs
-    :func:`install_run_counter` first). Only for clicks that do trigger a run.
-    """
-    before = runs_finished(page)
-    locator.click()
-    page.wait_for_function(
-        "n => window.__stRunsFinished > n", arg=before, timeout=timeout, polling=20
-    )
-    wait_for_run(page, timeout)
-
-
 def url_threshold(page) -> float | None:
     """The ``?threshold=`` of the page's URL as a float, or ``None`` when absent."""
     values = parse_qs(urlparse(page.url).query).get("threshold")

@@ -37,22 +37,6 @@ NET_COST = "Net cost at the current threshold"
 CHEAPEST = "Cheapest threshold"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _entry_page_first(browser, app_url):
-    """Load the entry page once before the deep links of this module.
-
-    The first deep link after a server start shows a spurious "Page not found" dialog
-    (test_pages.py::test_first_deep_link_after_a_server_start_shows_no_page_not_found).
-    """
-    context = browser.new_context(base_url=app_url)
-    try:
-        page = context.new_page()
-        page.goto("/")
-        wait_for_app(page)
-    finally:
-        context.close()
-
-
 # --- oracle --------------------------------------------------------------------------------
 
 

@@ -33,23 +33,6 @@ pytestmark = pytest.mark.browser
 PAGE_NOT_FOUND = "Page not found"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _entry_page_first(browser, app_url):
-    """Load the entry page once before the deep links of this module.
-
-    On a server that has not run ``app.py`` yet, any deep link shows a spurious
-    "Page not found" dialog (see the xfail test at the end). The dialog is modal and
-    would swallow the chart click; every visitor after the first one never sees it.
-    """
-    context = browser.new_context(base_url=app_url)
-    try:
-        page = context.new_page()
-        page.goto("/")
-        wait_for_app(page)
-    finally:
-        context.close()
-
-
 def nav_link(page, title: str):
     """The sidebar navigation link whose text is ``title``."""
     return page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True)
