@@ -310,10 +310,15 @@ COLUMNS = (
 )
 
 
-def table_header() -> str:
-    names = "| " + " | ".join(name for name, _ in COLUMNS) + " |"
-    rule = "|" + "|".join("---:" if a == "r" else ":---" for _, a in COLUMNS) + "|"
+def markdown_header(columns: tuple[tuple[str, str], ...]) -> str:
+    """Header and rule of a Markdown table; each column is (name, "l" or "r")."""
+    names = "| " + " | ".join(name for name, _ in columns) + " |"
+    rule = "|" + "|".join("---:" if a == "r" else ":---" for _, a in columns) + "|"
     return names + "\n" + rule
+
+
+def table_header() -> str:
+    return markdown_header(COLUMNS)
 
 
 def table_row(r: Result) -> str:

@@ -52,7 +52,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from bench.core import fmt_n, fmt_num, fmt_x, median, timed
+from bench.core import fmt_n, fmt_num, fmt_x, markdown_header, median, timed
 from metrics_core import (
     Costs,
     at_prevalence,
@@ -380,9 +380,7 @@ COLUMNS = (
 
 
 def table_header() -> str:
-    names = "| " + " | ".join(name for name, _ in COLUMNS) + " |"
-    rule = "|" + "|".join("---:" if a == "r" else ":---" for _, a in COLUMNS) + "|"
-    return names + "\n" + rule
+    return markdown_header(COLUMNS)
 
 
 def table_row(r: Row) -> str:

@@ -48,6 +48,7 @@ __all__ = [
     "Setting",
     "base_rate_frame",
     "base_rate_table",
+    "capacity_from_share",
     "card_bytes",
     "changed_rows_csv",
     "constraint_results",
@@ -55,6 +56,7 @@ __all__ = [
     "cost_frame",
     "cost_reason",
     "costs_curve",
+    "fmt_money",
     "interval_frame",
     "make_card",
     "missed_amounts",
@@ -150,15 +152,25 @@ def cost_breakdown_frame(curve: CostCurve, threshold: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _money(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1e15 else f"{x:.4g}"
+def fmt_money(x: float) -> str:
+    """A cost as shown everywhere on the page: ``8,523.00``."""
+    return f"{x:,.2f}"
+
+
+def capacity_from_share(percent: float, total: float) -> float:
+    """Rows that fit a capacity given as a percentage of ``total`` (rounded down).
+
+    The small tolerance keeps 1% of 100,000 at 1,000 despite ``0.01 * 100_000``
+    rounding to 999.9999999999999.
+    """
+    return float(math.floor(percent / 100 * total + 1e-9))
 
 
 def cost_reason(curve: CostCurve) -> str:
     """Why the cheapest threshold is cheapest, in words: what one step either way would do."""
     i = curve.best_index
     best = curve.best
-    parts = [f"Net cost **{_money(best.total)}** at threshold **{best.threshold:.6g}**"]
+    parts = [f"Net cost **{fmt_money(best.total)}** at threshold **{best.threshold:.6g}**"]
     if best.flags_nothing:
         parts[0] += " (flag nothing)"
     for j, direction in ((i - 1, "higher"), (i + 1, "lower")):
@@ -175,9 +187,9 @@ def cost_reason(curve: CostCurve) -> str:
         parts.append(
             f"one step {direction} ({step}) flags "
             f"{abs(d_flag):,.6g} {what} {rows}: false alarms "
-            f"{'save' if saved_fp >= 0 else 'cost'} {_money(abs(saved_fp))}, misses "
-            f"{'cost' if misses >= 0 else 'save'} {_money(abs(misses))} "
-            f"({'+' if added >= 0 else '−'}{_money(abs(added))} net)"
+            f"{'save' if saved_fp >= 0 else 'cost'} {fmt_money(abs(saved_fp))}, misses "
+            f"{'cost' if misses >= 0 else 'save'} {fmt_money(abs(misses))} "
+            f"({'+' if added >= 0 else '−'}{fmt_money(abs(added))} net)"
         )
     return "; ".join(parts) + "."
 

@@ -27,10 +27,6 @@ def _fmt(x: float, digits: int = 4) -> str:
     return "undefined" if math.isnan(x) else f"{x:.{digits}f}"
 
 
-def _money(x: float) -> str:
-    return f"{x:,.2f}"
-
-
 def defaults(an: Analysis) -> dict[str, object]:
     """Inputs on a first visit; the capacity and base rate start from this file's figures."""
     values = {key: spec.default for key, spec in decision.SETTINGS.items()}
@@ -98,17 +94,17 @@ def costs_tab(
     curve, drawn = ds.cost_curve_for(an, costs, column, missed)
     here, best = curve.at(t), curve.best
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Net cost at the current threshold", _money(here.total), border=True)
+    c1.metric("Net cost at the current threshold", decision.fmt_money(here.total), border=True)
     c2.metric(
         "Cheapest threshold",
         "flag nothing" if best.flags_nothing else f"{best.threshold:.6g}",
         border=True,
         help="The highest threshold among those with the lowest net cost.",
     )
-    c3.metric("Net cost there", _money(best.total), border=True)
+    c3.metric("Net cost there", decision.fmt_money(best.total), border=True)
     c4.metric(
         "Saving if you switch",
-        _money(here.total - best.total),
+        decision.fmt_money(here.total - best.total),
         border=True,
         help="Net cost at the current threshold minus the lowest net cost.",
     )
@@ -134,9 +130,9 @@ def costs_tab(
     worst = drawn.loc[drawn["cost"].idxmax()]
     if worst["cost"] > top:
         st.caption(
-            f"The cost axis stops at {_money(top)} so that the region near the cheapest "
-            f"threshold stays readable; the highest net cost is {_money(worst['cost'])}, at "
-            f"threshold {worst['threshold']:.6g}."
+            f"The cost axis stops at {decision.fmt_money(top)} so that the region near the "
+            "cheapest threshold stays readable; the highest net cost is "
+            f"{decision.fmt_money(worst['cost'])}, at threshold {worst['threshold']:.6g}."
         )
     st.markdown("**Why it is cheapest.** " + decision.cost_reason(curve))
     breakdown = decision.cost_breakdown_frame(curve, t)
@@ -179,7 +175,7 @@ def constraints_tab(an: Analysis, t: float) -> list[decision.Constraint]:
             "Share of rows that can be flagged (%)", 0.0, 100.0, step=0.5, key="capacity_pct"
         )
         pct = st.session_state["capacity_pct"]
-        capacity = None if pct is None else math.floor(pct / 100 * total + 1e-9)
+        capacity = None if pct is None else decision.capacity_from_share(pct, total)
     levels = {k: st.session_state[k] for k in ("min_precision", "min_recall", "max_fpr")}
     if any(v is None for v in levels.values()) or capacity is None:
         st.warning("Enter a number in every field above.", icon=":material/edit:")
