@@ -6,8 +6,8 @@ every page. Run with ``streamlit run app.py``.
 
 import streamlit as st
 
-from metrics_app import session
-from metrics_app.sidebar import data_sidebar
+from metrics_app.shared import session
+from metrics_app.shared.sidebar import data_sidebar
 
 st.set_page_config(page_title="Threshold Lab", page_icon=":material/tune:", layout="wide")
 

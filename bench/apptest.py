@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from metrics_app import demo
+from metrics_app.data import demo
 
 
 def register_demo(

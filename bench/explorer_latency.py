@@ -43,7 +43,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from metrics_app.glossary import CARDS
+from metrics_app.shared.glossary import CARDS
 from tests.browser.harness import (
     VIEWPORT,
     StreamlitServer,

@@ -9,10 +9,14 @@ import functools
 
 import streamlit as st
 
-from metrics_app import curve_charts, curves, session
-from metrics_app.analysis import Analysis
-from metrics_app.glossary import escape_markdown
-from metrics_app.io import DataError
+from metrics_app.curves import charts as curve_charts
+from metrics_app.curves import model as curves
+from metrics_app.curves import state as curves_state
+from metrics_app.data import DataError
+from metrics_app.shared import format as fmt
+from metrics_app.shared import session
+from metrics_app.shared.analysis import Analysis
+from metrics_app.shared.format import escape_markdown
 
 # Chart keys and their selection names (a browser test clicks these).
 ROC_KEY, ROC_PICK = "curves_roc", "roc_pick"
@@ -30,7 +34,7 @@ def render(an: Analysis) -> None:
     source: session.Source = st.session_state[session.SOURCE]
     selection: session.Selection = st.session_state[session.SELECTION]
     with st.spinner("Tracing the curves…"):
-        primary = curves.model(an)
+        primary = curves_state.model(an)
     cd = primary.cd
     point = an.at(t)
     name = escape_markdown(an.score_name)
@@ -55,21 +59,21 @@ def render(an: Analysis) -> None:
         (
             cols[1],
             "ROC AUC",
-            curves.fmt_stat(cd.roc_auc),
+            fmt.decimal(cd.roc_auc, 4),
             "Area under the ROC curve: the chance that a random positive scores above a random "
             "negative. 0.5 is chance, 1 is perfect.",
         ),
         (
             cols[2],
             "Average precision",
-            curves.fmt_stat(cd.average_precision),
+            fmt.decimal(cd.average_precision, 4),
             "Precision averaged over recall levels (step-wise area under the PR curve). Chance "
             f"level is the prevalence, {cd.prevalence:.2%}.",
         ),
         (
             cols[3],
             "KS statistic",
-            curves.fmt_stat(cd.ks, 3),
+            fmt.decimal(cd.ks, 3),
             "Kolmogorov-Smirnov: the widest gap between the two classes' cumulative score "
             f"distributions, the largest TPR − FPR (at threshold {cd.ks_threshold:.4g}).",
         ),
@@ -113,13 +117,13 @@ def render(an: Analysis) -> None:
                     other_an = session.analysis_for(
                         source, dataclasses.replace(selection, score=other)
                     )
-                    models.append(curves.model(other_an))
+                    models.append(curves_state.model(other_an))
             except DataError as err:
                 st.warning(
                     f"**{escape_markdown(other)}** can't be compared: {escape_markdown(err)}",
                     icon=":material/warning:",
                 )
-    st.dataframe(curves.summary_frame(models), hide_index=True, key="curves_summary")
+    st.dataframe(curves_state.summary_frame(models), hide_index=True, key="curves_summary")
     if len({m.an.prepared.n_used for m in models}) > 1:
         st.caption(
             "The models use different numbers of rows: rows with a missing or non-finite score "
@@ -134,13 +138,13 @@ def render(an: Analysis) -> None:
         with roc_tab:
             left, right = st.columns(2)
             with left:
-                st.markdown(f"**ROC curve** · AUC {curves.fmt_stat(cd.roc_auc)}")
+                st.markdown(f"**ROC curve** · AUC {fmt.decimal(cd.roc_auc, 4)}")
                 st.altair_chart(
                     curve_charts.roc_chart(
                         curves.roc_frame(models, t), point, primary=an.score_name, pick=ROC_PICK
                     ),
                     key=ROC_KEY,
-                    on_select=curves.pick_callback(ROC_KEY, ROC_PICK),
+                    on_select=curves_state.pick_callback(ROC_KEY, ROC_PICK),
                     selection_mode=ROC_PICK,
                     width="stretch",
                 )
@@ -152,7 +156,7 @@ def render(an: Analysis) -> None:
                 )
             with right:
                 st.markdown(
-                    f"**Precision-recall curve** · AP {curves.fmt_stat(cd.average_precision)}"
+                    f"**Precision-recall curve** · AP {fmt.decimal(cd.average_precision, 4)}"
                 )
                 st.altair_chart(
                     curve_charts.pr_chart(
@@ -163,7 +167,7 @@ def render(an: Analysis) -> None:
                         pick=PR_PICK,
                     ),
                     key=PR_KEY,
-                    on_select=curves.pick_callback(PR_KEY, PR_PICK),
+                    on_select=curves_state.pick_callback(PR_KEY, PR_PICK),
                     selection_mode=PR_PICK,
                     width="stretch",
                 )
@@ -223,7 +227,7 @@ def render(an: Analysis) -> None:
         with ks_tab:
             left, right = st.columns(2)
             with left:
-                st.markdown(f"**Score distributions and KS** · KS {curves.fmt_stat(cd.ks, 3)}")
+                st.markdown(f"**Score distributions and KS** · KS {fmt.decimal(cd.ks, 3)}")
                 st.altair_chart(
                     curve_charts.ks_chart(
                         curves.distribution_frame(primary, t),
@@ -278,7 +282,7 @@ def render(an: Analysis) -> None:
                     icon=":material/info:",
                 )
             else:
-                prob = curves.probability_scores(an)
+                prob = curves_state.probability_scores(an)
                 controls, stats = st.columns([2, 3], vertical_alignment="bottom")
                 with controls:
                     n_bins = st.slider(
@@ -300,7 +304,7 @@ def render(an: Analysis) -> None:
                     brier, logloss = st.columns(2)
                     brier.metric(
                         "Brier score",
-                        curves.fmt_stat(prob.brier),
+                        fmt.decimal(prob.brier, 4),
                         border=True,
                         help="Mean squared difference between predicted probability and outcome "
                         "(0 or 1). Lower is better. Predicting the prevalence for every row "
@@ -308,13 +312,15 @@ def render(an: Analysis) -> None:
                     )
                     logloss.metric(
                         "Log loss",
-                        curves.fmt_stat(prob.log_loss),
+                        fmt.decimal(prob.log_loss, 4),
                         border=True,
                         help="Mean negative log-likelihood of the outcomes (natural log); punishes "
                         "confident mistakes hard. Lower is better. Predicting the prevalence for "
                         f"every row scores {prob.log_loss_baseline:.4f}.",
                     )
-                bins, skipped = curves.calibration_frames(models, n_bins, strategy or "uniform")
+                bins, skipped = curves_state.calibration_frames(
+                    models, n_bins, strategy or "uniform"
+                )
                 st.altair_chart(
                     curve_charts.calibration_chart(bins, primary=an.score_name), width="stretch"
                 )

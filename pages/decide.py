@@ -10,11 +10,16 @@ import math
 import pandas as pd
 import streamlit as st
 
-from metrics_app import decision, decision_charts, session
-from metrics_app import decision_state as ds
-from metrics_app.analysis import Analysis
-from metrics_app.glossary import escape_markdown, format_value
-from metrics_app.io import DataError
+from metrics_app.data import DataError
+from metrics_app.operating_point import card as cards
+from metrics_app.operating_point import charts as decision_charts
+from metrics_app.operating_point import model as decision
+from metrics_app.operating_point import state as ds
+from metrics_app.shared import format as fmt
+from metrics_app.shared import session
+from metrics_app.shared.analysis import Analysis
+from metrics_app.shared.format import escape_markdown
+from metrics_app.shared.format import metric_value as format_value
 from metrics_core import CostCurve, Costs, compare_thresholds
 
 st.title("Choose an operating point", anchor=False)
@@ -29,7 +34,7 @@ def _fmt(x: float, digits: int = 4) -> str:
 
 def defaults(an: Analysis) -> dict[str, object]:
     """Inputs on a first visit; the capacity and base rate start from this file's figures."""
-    values = {key: spec.default for key, spec in decision.SETTINGS.items()}
+    values = {key: spec.default for key, spec in cards.SETTINGS.items()}
     values["capacity_rows"] = float(max(1, round(an.prepared.n_used * 0.01)))
     values["deploy_prev"] = round(max(min(an.prepared.prevalence * 100, 99.999), 0.001), 3)
     return values
@@ -94,17 +99,17 @@ def costs_tab(
     curve, drawn = ds.cost_curve_for(an, costs, column, missed)
     here, best = curve.at(t), curve.best
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Net cost at the current threshold", decision.fmt_money(here.total), border=True)
+    c1.metric("Net cost at the current threshold", fmt.money(here.total), border=True)
     c2.metric(
         "Cheapest threshold",
         "flag nothing" if best.flags_nothing else f"{best.threshold:.6g}",
         border=True,
         help="The highest threshold among those with the lowest net cost.",
     )
-    c3.metric("Net cost there", decision.fmt_money(best.total), border=True)
+    c3.metric("Net cost there", fmt.money(best.total), border=True)
     c4.metric(
         "Saving if you switch",
-        decision.fmt_money(here.total - best.total),
+        fmt.money(here.total - best.total),
         border=True,
         help="Net cost at the current threshold minus the lowest net cost.",
     )
@@ -130,9 +135,9 @@ def costs_tab(
     worst = drawn.loc[drawn["cost"].idxmax()]
     if worst["cost"] > top:
         st.caption(
-            f"The cost axis stops at {decision.fmt_money(top)} so that the region near the "
+            f"The cost axis stops at {fmt.money(top)} so that the region near the "
             "cheapest threshold stays readable; the highest net cost is "
-            f"{decision.fmt_money(worst['cost'])}, at threshold {worst['threshold']:.6g}."
+            f"{fmt.money(worst['cost'])}, at threshold {worst['threshold']:.6g}."
         )
     st.markdown("**Why it is cheapest.** " + decision.cost_reason(curve))
     breakdown = decision.cost_breakdown_frame(curve, t)
@@ -424,7 +429,7 @@ def card_tab(
         "columns, the tie rule, the threshold, the metrics with their intervals, and every "
         "setting on this page. Upload it later, on the same data, to restore this view."
     )
-    card = decision.make_card(
+    card = cards.make_card(
         data_name=source.name,
         fingerprint=source.fingerprint,
         an=an,
@@ -440,7 +445,7 @@ def card_tab(
     )
     st.download_button(
         "Download the operating-point card (JSON)",
-        data=decision.card_bytes(card),
+        data=cards.card_bytes(card),
         file_name=f"operating_point_{t:.6g}.json",
         mime="application/json",
         on_click="ignore",

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from metrics_app import charts, session
-from metrics_app.analysis import Analysis
-from metrics_app.glossary import CARDS, escape_markdown, format_value
-from metrics_app.io import describe_score_kind
+from metrics_app.explorer import charts as explorer_charts
+from metrics_app.shared import charts, session
+from metrics_app.shared.analysis import Analysis
+from metrics_app.shared.format import escape_markdown
+from metrics_app.shared.format import metric_value as format_value
+from metrics_app.shared.glossary import CARDS, describe_score_kind
 
 st.title("Threshold explorer", anchor=False)
 an = session.current_analysis()
@@ -39,7 +41,7 @@ def threshold_panel(an: Analysis) -> None:
         st.markdown("**Score distribution of each class**")
         log_y = st.toggle("Log scale", value=an.prepared.prevalence < 0.1, key="hist_log")
         st.altair_chart(
-            charts.score_distribution_chart(
+            explorer_charts.score_distribution_chart(
                 an.hist,
                 t,
                 positive_name=an.positive_name,
@@ -49,7 +51,9 @@ def threshold_panel(an: Analysis) -> None:
             width="stretch",
         )
     st.markdown("**Precision, recall and F1 at every threshold**")
-    st.altair_chart(charts.threshold_curve_chart(an.curve, t, point=point), width="stretch")
+    st.altair_chart(
+        explorer_charts.threshold_curve_chart(an.curve, t, point=point), width="stretch"
+    )
 
 
 def data_summary(an: Analysis, source: session.Source) -> None:

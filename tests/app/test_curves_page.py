@@ -19,9 +19,9 @@ import pytest
 from sklearn import metrics as skm
 from streamlit.testing.v1 import AppTest
 
-from metrics_app import demo as demo_module
-from metrics_app import session
-from metrics_app.demo import DEMOS, Demo, load_demo
+from metrics_app.data import demo as demo_module
+from metrics_app.data.demo import DEMOS, Demo, load_demo
+from metrics_app.shared import session
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TABS = ("ROC and PR", "Gains and lift", "KS and DET", "Calibration", "Threshold table")

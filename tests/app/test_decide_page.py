@@ -18,9 +18,11 @@ import pytest
 from sklearn import metrics as skm
 from streamlit.testing.v1 import AppTest
 
-from metrics_app import decision, session
-from metrics_app import decision_state as ds
-from metrics_app.demo import DEMOS, load_demo
+from metrics_app.data.demo import DEMOS, load_demo
+from metrics_app.operating_point import card as cards
+from metrics_app.operating_point import model as decision
+from metrics_app.operating_point import state as ds
+from metrics_app.shared import session
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/decide.py"
@@ -341,7 +343,7 @@ def test_changed_rows_csv_holds_exactly_the_rows_between_and_is_spreadsheet_safe
             "=cmd": [-1.5, 2.0, 3.0, 4.0, 5.0],
         }
     )
-    from metrics_app.analysis import analyse
+    from metrics_app.shared.analysis import analyse
 
     an = analyse(frame, key="t", label="label", score="score", positive=1)
     out = pd.read_csv(
@@ -387,7 +389,7 @@ def test_card_records_the_operating_point(media) -> None:
     at.number_input(key="threshold_exact").set_value(0.3)
     _run(at)
     card = json.loads(_card_bytes(at, media))
-    assert card["kind"] == decision.CARD_KIND
+    assert card["kind"] == cards.CARD_KIND
     assert card["rule"] == "predicted positive when score >= threshold"
     assert card["threshold"] == 0.3
     assert card["columns"] == {
@@ -500,7 +502,7 @@ def test_inputs_survive_a_visit_to_another_page() -> None:
 
 
 def test_user_text_is_shown_as_text(monkeypatch) -> None:
-    from metrics_app.demo import Demo
+    from metrics_app.data.demo import Demo
 
     frame = pd.DataFrame(
         {
@@ -528,7 +530,7 @@ def test_user_text_is_shown_as_text(monkeypatch) -> None:
 
 
 def test_cost_chart_marks_both_points_and_cuts_the_axis_above_the_useful_region() -> None:
-    from metrics_app import decision_charts
+    from metrics_app.operating_point import charts as decision_charts
 
     frame = pd.DataFrame(
         {"threshold": [0.95, 0.8, 0.5, 0.2, 0.0], "cost": [100.0, 60.0, 40.0, 90.0, 5000.0]}
@@ -546,7 +548,7 @@ def test_cost_chart_marks_both_points_and_cuts_the_axis_above_the_useful_region(
 
 
 def test_pr_base_rate_chart_draws_one_curve_per_base_rate() -> None:
-    from metrics_app import decision_charts
+    from metrics_app.operating_point import charts as decision_charts
     from metrics_core import sweep
 
     sw = sweep([0, 1, 0, 1, 1, 0], [0.1, 0.9, 0.4, 0.6, 0.3, 0.2])

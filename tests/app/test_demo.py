@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
 
-from metrics_app import demo as demo_module
-from metrics_app.demo import DEFAULT_DEMO, DEMOS, Demo, load_demo
+from metrics_app.data import demo as demo_module
+from metrics_app.data.demo import DEFAULT_DEMO, DEMOS, Demo, load_demo
 
 # Expected shape and prevalence band per demo: (rows, min prevalence, max prevalence).
 EXPECTED = {

@@ -13,7 +13,7 @@ import pytest
 from sklearn import metrics as sk
 from streamlit.testing.v1 import AppTest
 
-from metrics_app.demo import DEMOS, load_demo
+from metrics_app.data.demo import DEMOS, load_demo
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -1,10 +1,8 @@
-"""Tests for metrics_app.io: reading uploads, guessing columns, preparing clean arrays."""
+"""Tests for metrics_app.data: reading uploads, guessing columns, preparing clean arrays."""
 
-import ast
 import gzip
 import io
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,12 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import metrics_app.io as mio
-from metrics_app.io import (
+import metrics_app.data.read as read_module
+from metrics_app.data import (
     ColumnGuess,
     DataError,
     Prepared,
-    describe_score_kind,
     guess_columns,
     guess_positive,
     label_counts,
@@ -25,6 +22,7 @@ from metrics_app.io import (
     read_table,
     score_kind,
 )
+from metrics_app.shared.glossary import describe_score_kind
 
 # Every user-facing message must tell the user what to do, not only what is wrong.
 FIX_VERB = re.compile(
@@ -283,7 +281,7 @@ def test_gzip_that_contains_nothing():
 
 
 def test_gzip_bomb_is_refused(monkeypatch):
-    monkeypatch.setattr(mio, "MAX_DECOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(read_module, "MAX_DECOMPRESSED_BYTES", 1000)
     with pytest.raises(DataError, match="too large") as info:
         read_table(gzip.compress(b"label,score\n" + b"1,0.5\n" * 1000), "big.gz")
     assert_actionable(info.value)
@@ -730,14 +728,3 @@ def test_round_trip_100k_rows_semicolon_decimal_comma_gzip():
     np.testing.assert_array_equal(p.y, truth[keep])
     np.testing.assert_array_equal(p.scores, scores[keep])
     assert score_kind(p.scores) == "probability"
-
-
-def test_io_module_has_no_ui_imports():
-    source = Path(mio.__file__).read_text(encoding="utf-8")
-    imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert not imported & {"streamlit", "altair"}

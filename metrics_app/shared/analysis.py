@@ -14,8 +14,8 @@ from typing import Literal
 
 import pandas as pd
 
-from metrics_app import charts
-from metrics_app.io import Prepared, prepare, score_kind
+from metrics_app.data import Prepared, prepare, score_kind
+from metrics_app.shared import frames
 from metrics_core import OperatingPoint, Sweep, ThresholdChoice, best_threshold, sweep_clean
 
 __all__ = ["Analysis", "SliderRange", "analyse", "slider_range"]
@@ -142,7 +142,7 @@ def analyse(
     sw = sweep_clean(prepared.y, prepared.scores, prepared.weights)
     kind = score_kind(prepared.scores)
     positive_name, negative_name = str(prepared.positive), _negative_name(prepared)
-    hist = charts.score_hist_frame(
+    hist = frames.score_hist_frame(
         prepared.y,
         prepared.scores,
         weights=prepared.weights,
@@ -159,7 +159,7 @@ def analyse(
         score_name=score,
         slider=slider_range(sw, kind),
         hist=hist,
-        curve=charts.threshold_curve_frame(sw),
+        curve=frames.threshold_curve_frame(sw),
         best_f1=_choice(sw, "f1"),
         youden=_choice(sw, "youden"),
     )

@@ -6,17 +6,16 @@ module shapes it into small frames and messages. No Streamlit here.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from metrics_app.analysis import Analysis
-from metrics_app.io import DataError, row_positions
+from metrics_app.data import row_positions
+from metrics_app.shared import format as fmt
+from metrics_app.shared.analysis import Analysis
 from metrics_core import (
     METRICS,
     CostBreakdown,
@@ -38,35 +37,6 @@ from metrics_core import (
     threshold_for_recall,
 )
 
-__all__ = [
-    "CARD_KIND",
-    "CARD_VERSION",
-    "INTERVAL_METRICS",
-    "SETTINGS",
-    "Card",
-    "Constraint",
-    "Setting",
-    "base_rate_frame",
-    "base_rate_table",
-    "capacity_from_share",
-    "card_bytes",
-    "changed_rows_csv",
-    "constraint_results",
-    "cost_breakdown_frame",
-    "cost_frame",
-    "cost_reason",
-    "costs_curve",
-    "fmt_money",
-    "interval_frame",
-    "make_card",
-    "missed_amounts",
-    "neutralise",
-    "parse_card",
-    "point_intervals",
-    "pr_prevalence_frame",
-    "transition_frame",
-]
-
 #: Metrics given a confidence interval, with their display names.
 INTERVAL_METRICS: dict[str, str] = {
     "precision": "Precision",
@@ -85,9 +55,6 @@ INTERVAL_METRICS: dict[str, str] = {
 def _candidates(sw: Sweep) -> np.ndarray:
     """Candidate thresholds of a cost curve: flag nothing, then every distinct score."""
     return np.concatenate(([np.nextafter(float(sw.thresholds[0]), np.inf)], sw.thresholds))
-
-
-# --- costs ---------------------------------------------------------------------------
 
 
 def missed_amounts(an: Analysis, amounts: np.ndarray) -> np.ndarray:
@@ -152,11 +119,6 @@ def cost_breakdown_frame(curve: CostCurve, threshold: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fmt_money(x: float) -> str:
-    """A cost as shown everywhere on the page: ``8,523.00``."""
-    return f"{x:,.2f}"
-
-
 def capacity_from_share(percent: float, total: float) -> float:
     """Rows that fit a capacity given as a percentage of ``total`` (rounded down).
 
@@ -170,7 +132,7 @@ def cost_reason(curve: CostCurve) -> str:
     """Why the cheapest threshold is cheapest, in words: what one step either way would do."""
     i = curve.best_index
     best = curve.best
-    parts = [f"Net cost **{fmt_money(best.total)}** at threshold **{best.threshold:.6g}**"]
+    parts = [f"Net cost **{fmt.money(best.total)}** at threshold **{best.threshold:.6g}**"]
     if best.flags_nothing:
         parts[0] += " (flag nothing)"
     for j, direction in ((i - 1, "higher"), (i + 1, "lower")):
@@ -187,14 +149,11 @@ def cost_reason(curve: CostCurve) -> str:
         parts.append(
             f"one step {direction} ({step}) flags "
             f"{abs(d_flag):,.6g} {what} {rows}: false alarms "
-            f"{'save' if saved_fp >= 0 else 'cost'} {fmt_money(abs(saved_fp))}, misses "
-            f"{'cost' if misses >= 0 else 'save'} {fmt_money(abs(misses))} "
-            f"({'+' if added >= 0 else '−'}{fmt_money(abs(added))} net)"
+            f"{'save' if saved_fp >= 0 else 'cost'} {fmt.money(abs(saved_fp))}, misses "
+            f"{'cost' if misses >= 0 else 'save'} {fmt.money(abs(misses))} "
+            f"({'+' if added >= 0 else '−'}{fmt.money(abs(added))} net)"
         )
     return "; ".join(parts) + "."
-
-
-# --- constraints ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -219,19 +178,11 @@ class Constraint:
     message: str
 
 
-def _pct(x: float) -> str:
-    if math.isnan(x):
-        return "undefined"
-    if 0 < abs(x) < 0.01:  # 0.0021%, not 0.00%
-        return f"{x * 100:.2g}%"
-    return f"{x:.2%}"
-
-
 def _at(c: ThresholdChoice) -> str:
     p = c.point
     return (
-        f"Precision {_pct(p.precision)}, recall {_pct(p.recall)}, false positive rate "
-        f"{_pct(p.fpr)}; flags {p.n_flagged:,.6g} rows."
+        f"Precision {fmt.rate(p.precision)}, recall {fmt.rate(p.recall)}, false positive rate "
+        f"{fmt.rate(p.fpr)}; flags {p.n_flagged:,.6g} rows."
     )
 
 
@@ -253,7 +204,7 @@ def constraint_results(
         c = threshold_for_precision(sw, min_precision)
         best = float(np.nanmax(sw.precision))
         why = (
-            f"No threshold reaches precision {min_precision:.2%}: the best is {_pct(best)}."
+            f"No threshold reaches precision {min_precision:.2%}: the best is {fmt.rate(best)}."
             if c is None
             else _at(c)
         )
@@ -267,7 +218,7 @@ def constraint_results(
         lowest = float(np.nanmin(sw.fpr)) if sw.n_neg else math.nan
         why = (
             f"Every threshold that flags anything has a false positive rate above "
-            f"{max_fpr:.2%} (the lowest is {_pct(lowest)}, with the top score alone)."
+            f"{max_fpr:.2%} (the lowest is {fmt.rate(lowest)}, with the top score alone)."
             if c is None
             else _at(c)
         )
@@ -290,8 +241,6 @@ def constraint_results(
         out.append(Constraint(f"flag at most {capacity:,.6g} rows", "most rows flagged", c, why))
     return out
 
-
-# --- deployment base rate ------------------------------------------------------------
 
 _BASE_RATE_METRICS = (
     ("precision", "Precision"),
@@ -358,9 +307,6 @@ def base_rate_frame(
     return pd.DataFrame(rows).dropna()
 
 
-# --- uncertainty ---------------------------------------------------------------------
-
-
 def point_intervals(an: Analysis, point: OperatingPoint, level: float) -> dict[str, Interval]:
     """Bootstrap intervals of the card metrics at ``point`` (resampling the four cells)."""
     n_rows = an.prepared.n_used if an.sweep.weighted else None
@@ -391,8 +337,6 @@ def interval_frame(intervals: Mapping[str, Interval]) -> pd.DataFrame:
         )
     return pd.DataFrame(rows)
 
-
-# --- two thresholds ------------------------------------------------------------------
 
 _CELL_NAMES = {
     "TP": "caught (TP)",
@@ -458,259 +402,3 @@ def changed_rows_csv(
 
 def _cells(y: np.ndarray, flagged: np.ndarray) -> np.ndarray:
     return np.where(flagged, np.where(y, "TP", "FP"), np.where(y, "FN", "TN"))
-
-
-# --- operating-point card ------------------------------------------------------------
-
-CARD_KIND = "Threshold Lab operating point"
-CARD_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Card:
-    """What a card restores: the columns, the threshold and every setting of the page."""
-
-    fingerprint: str
-    data_name: str
-    label: str
-    score: str
-    positive: object
-    weight: str | None
-    threshold: float
-    settings: dict[str, object] = field(default_factory=dict)
-
-
-def _json_number(x: float) -> float | None:
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def _json_scalar(x: object) -> object:
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
-
-
-def make_card(
-    *,
-    data_name: str,
-    fingerprint: str,
-    an: Analysis,
-    label: str,
-    weight: str | None,
-    threshold: float,
-    intervals: Mapping[str, Interval],
-    ranking: Mapping[str, Interval],
-    settings: Mapping[str, object],
-    cost: CostBreakdown | None = None,
-    cheapest: CostBreakdown | None = None,
-    constraints: Sequence[Constraint] = (),
-) -> dict[str, object]:
-    """The operating-point card as a JSON-ready dict.
-
-    Undefined values are ``null``. ``settings`` holds the page's inputs
-    (costs, constraints, deployment base rate, interval level), restored as is.
-    """
-    point = an.at(threshold)
-    prep = an.prepared
-
-    def iv(x: Interval) -> dict[str, object]:
-        return {
-            "value": _json_number(x.estimate),
-            "low": _json_number(x.low),
-            "high": _json_number(x.high),
-        }
-
-    card: dict[str, object] = {
-        "kind": CARD_KIND,
-        "version": CARD_VERSION,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data": {
-            "name": data_name,
-            "fingerprint": fingerprint,
-            "rows_used": prep.n_used,
-            "rows_excluded": prep.n_excluded,
-            "positives": prep.n_pos,
-            "prevalence": _json_number(prep.prevalence),
-        },
-        "columns": {
-            "label": label,
-            "score": an.score_name,
-            "positive_label": _json_scalar(prep.positive),
-            "weight": weight,
-        },
-        "rule": "predicted positive when score >= threshold",
-        "threshold": threshold,
-        "counts": {k: _json_scalar(getattr(point, k)) for k in ("tp", "fp", "fn", "tn")},
-        "metrics": {k: iv(v) for k, v in intervals.items()},
-        "ranking": {k: iv(v) for k, v in ranking.items()},
-        "intervals": {
-            "level": next(iter(intervals.values())).level if intervals else None,
-            "metrics": "percentile bootstrap of the four cell counts (2,000 resamples)",
-            "roc_auc": "DeLong",
-            "average_precision": "logit interval",
-        },
-        "settings": dict(settings),
-    }
-    card["constraints"] = [
-        {
-            "rule": c.name,
-            "maximises": c.goal,
-            "threshold": None if c.choice is None else _json_number(c.choice.threshold),
-        }
-        for c in constraints
-    ]
-    if cost is not None and cheapest is not None:
-        card["cost"] = {
-            "net_cost_at_threshold": _json_number(cost.total),
-            "cheapest_threshold": _json_number(cheapest.threshold),
-            "net_cost_at_cheapest": _json_number(cheapest.total),
-        }
-    return card
-
-
-def card_bytes(card: Mapping[str, object]) -> bytes:
-    """The card as indented JSON (strictly valid: no NaN or Infinity)."""
-    return json.dumps(card, indent=2, ensure_ascii=False, allow_nan=False).encode("utf-8")
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One input of the page: its default and the values a card may give it."""
-
-    default: object
-    lo: float = -math.inf
-    hi: float = math.inf
-    choices: tuple[object, ...] | None = None
-    text: bool = False  # a column name, or "" for none
-
-    def check(self, key: str, value: object) -> object:
-        """``value`` if allowed for this setting, else a :class:`DataError`."""
-        if self.text:
-            if value is None:
-                return ""
-            if isinstance(value, str):
-                return value
-        elif self.choices is not None:
-            if value in self.choices:
-                return value
-        elif isinstance(value, bool):
-            pass
-        elif isinstance(value, int | float) and self.lo <= value <= self.hi:
-            return float(value)
-        allowed = (
-            "a column name or an empty string"
-            if self.text
-            else f"one of {list(self.choices)}"
-            if self.choices is not None
-            else f"a number from {self.lo:g} to {self.hi:g}"
-        )
-        raise DataError(
-            f"The card's setting {key!r} is {value!r}, but it must be {allowed}. Nothing was "
-            "changed."
-        )
-
-
-#: Every input of the operating-point page, by session-state key.
-SETTINGS: dict[str, Setting] = {
-    "cost_fp": Setting(1.0, 0.0),
-    "cost_fn": Setting(10.0, 0.0),
-    "gain_tp": Setting(0.0, 0.0),
-    "gain_tn": Setting(0.0, 0.0),
-    "amount_col": Setting("", text=True),  # "" for none
-    "min_precision": Setting(90.0, 0.0, 100.0),
-    "min_recall": Setting(80.0, 0.0, 100.0),
-    "max_fpr": Setting(5.0, 0.0, 100.0),
-    "capacity_mode": Setting("rows", choices=("rows", "percent of rows")),
-    "capacity_rows": Setting(100.0, 0.0),
-    "capacity_pct": Setting(1.0, 0.0, 100.0),
-    "deploy_on": Setting(False, choices=(True, False)),
-    "deploy_prev": Setting(1.0, 0.001, 99.999),
-    "ci_level": Setting(95, choices=(80, 90, 95, 99)),
-    "threshold_b": Setting(None),
-}
-
-
-def parse_card(data: bytes, *, fingerprint: str, columns: list[str]) -> Card:
-    """Read an operating-point card made for the data with ``fingerprint``.
-
-    Raises
-    ------
-    DataError
-        When the file is not a card, was made for other data, names columns
-        the table lacks, or holds an invalid threshold or cost. The message
-        says what to do; nothing has been changed when it is raised.
-    """
-    try:
-        card = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise DataError(
-            "This file is not an operating-point card: it is not valid JSON. Upload a .json "
-            "card downloaded from this page."
-        ) from None
-    if not isinstance(card, dict) or card.get("kind") != CARD_KIND:
-        raise DataError(
-            "This JSON file is not an operating-point card. Upload a card downloaded from "
-            "this page."
-        )
-    if card.get("version") != CARD_VERSION:
-        raise DataError(
-            f"This card has version {card.get('version')!r}; this version of the app reads "
-            f"version {CARD_VERSION} cards only."
-        )
-    try:
-        data_part, cols = card["data"], card["columns"]
-        made_for = str(data_part["fingerprint"])
-        name = str(data_part.get("name", "another file"))
-        label, score = str(cols["label"]), str(cols["score"])
-        weight = cols.get("weight")
-        positive = cols["positive_label"]
-        threshold = float(card["threshold"])
-        settings = dict(card.get("settings") or {})
-    except (KeyError, TypeError, ValueError):
-        raise DataError(
-            "This card is incomplete or damaged (a field is missing or has the wrong type). "
-            "Download a new card from this page."
-        ) from None
-    if made_for != fingerprint:
-        raise DataError(
-            f"This card was made for other data: {name!r} with fingerprint {made_for[:12]}…, "
-            f"while the data loaded now has fingerprint {fingerprint[:12]}… (a fingerprint "
-            "changes with any change to the file's contents). Load the exact file the card "
-            "was made from in the sidebar, then upload the card again. Nothing was changed."
-        )
-    missing = [c for c in (label, score, weight) if c is not None and c not in columns]
-    if missing:
-        raise DataError(
-            f"The card names column(s) {', '.join(map(repr, missing))} that the table does not "
-            "have. Nothing was changed."
-        )
-    if not math.isfinite(threshold):
-        raise DataError("The card's threshold is not a finite number. Nothing was changed.")
-    checked: dict[str, object] = {}
-    for key, value in settings.items():
-        spec = SETTINGS.get(key)
-        if spec is None:
-            continue  # from a newer page: ignored, never guessed at
-        if key == "threshold_b" and value is None:
-            checked[key] = None
-            continue
-        checked[key] = spec.check(key, value)
-    amount = checked.get("amount_col")
-    if amount and amount not in columns:
-        raise DataError(
-            f"The card's amount column {amount!r} is not in the table. Nothing was changed."
-        )
-    settings = checked
-    return Card(
-        fingerprint=made_for,
-        data_name=name,
-        label=label,
-        score=score,
-        positive=positive,
-        weight=None if weight is None else str(weight),
-        threshold=threshold,
-        settings=settings,
-    )

@@ -5,10 +5,10 @@ Wording shared by the pages; the numbers always come from ``metrics_core``.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from typing import Literal
 
-__all__ = ["CARDS", "MetricInfo", "escape_markdown", "format_value"]
+__all__ = ["CARDS", "MetricInfo", "describe_score_kind"]
 
 
 @dataclass(frozen=True)
@@ -115,17 +115,34 @@ CARDS: tuple[MetricInfo, ...] = (
     ),
 )
 
-
-def format_value(value: float, *, percent: bool) -> str:
-    """``"61.2%"`` or ``"0.734"``; ``"undefined"`` for NaN."""
-    if value is None or math.isnan(value):
-        return "undefined"
-    return f"{value:.1%}" if percent else f"{value:.3f}"
-
-
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
+_KIND_TEXT = {
+    "probability": "Scores lie between 0 and 1, so they look like probabilities.",
+    "real": (
+        "Scores go outside [0, 1], so they look like logits or decision-function values; "
+        "thresholds are in the same units."
+    ),
+}
 
 
-def escape_markdown(text: object) -> str:
-    """``text`` with Markdown (and HTML) syntax escaped, to show user data literally."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+def describe_score_kind(kind: Literal["probability", "real"]) -> str:
+    """Return one plain sentence about the score kind, for the UI.
+
+    Parameters
+    ----------
+    kind : {"probability", "real"}
+        A result of :func:`metrics_app.data.score_kind`.
+
+    Returns
+    -------
+    str
+        The sentence.
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind.
+    """
+    try:
+        return _KIND_TEXT[kind]
+    except KeyError:
+        raise ValueError(f"unknown score kind: {kind!r}") from None

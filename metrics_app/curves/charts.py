@@ -35,7 +35,7 @@ import altair as alt
 import pandas as pd
 from scipy.special import ndtri
 
-from metrics_app.charts import CELL_COLOURS
+from metrics_app.shared.charts import CELL_COLOURS
 from metrics_core import OperatingPoint
 
 __all__ = [

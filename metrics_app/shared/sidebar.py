@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics_app import session
-from metrics_app.demo import DEFAULT_DEMO, DEMOS
-from metrics_app.glossary import escape_markdown
-from metrics_app.io import ColumnGuess, DataError, guess_columns, guess_positive, label_counts
+from metrics_app.data import ColumnGuess, DataError, guess_columns, guess_positive, label_counts
+from metrics_app.data.demo import DEFAULT_DEMO, DEMOS
+from metrics_app.shared import session
+from metrics_app.shared.format import escape_markdown
 
 _UPLOADED = "uploaded_source"  # the last upload, kept while the uploader is not drawn
 _MODES = ("Demo data", "Upload a file")

@@ -9,7 +9,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from metrics_app.charts import _ONE_ROW, _threshold_rule, _x_view
+from metrics_app.shared.charts import ONE_ROW as _ONE_ROW
+from metrics_app.shared.charts import threshold_rule as _threshold_rule
+from metrics_app.shared.charts import x_view as _x_view
 
 __all__ = ["cost_axis_top", "cost_chart", "pr_base_rate_chart"]
 

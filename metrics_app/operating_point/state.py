@@ -13,19 +13,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from metrics_app import session
-from metrics_app.analysis import Analysis
-from metrics_app.decision import (
-    SETTINGS,
-    Card,
+from metrics_app.data import DataError, label_counts, read_amounts
+from metrics_app.operating_point.card import SETTINGS, Card, parse_card
+from metrics_app.operating_point.model import (
     Constraint,
     constraint_results,
     cost_frame,
     costs_curve,
     missed_amounts,
-    parse_card,
 )
-from metrics_app.io import DataError, label_counts, read_amounts
+from metrics_app.shared import session
+from metrics_app.shared.analysis import Analysis
 from metrics_core import (
     CostCurve,
     Costs,

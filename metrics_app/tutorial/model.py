@@ -294,7 +294,7 @@ def demo_scores(key: str, score: str | None = None, frame: pd.DataFrame | None =
         The demo's table if the caller already has it (the app's cache);
         generated with :func:`metrics_app.demo.load_demo` otherwise.
     """
-    from metrics_app.demo import DEMOS, load_demo
+    from metrics_app.data.demo import DEMOS, load_demo
 
     demo = DEMOS[key]
     frame = load_demo(key) if frame is None else frame

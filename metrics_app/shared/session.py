@@ -15,9 +15,9 @@ from typing import BinaryIO
 import pandas as pd
 import streamlit as st
 
-from metrics_app.analysis import Analysis, analyse
-from metrics_app.demo import DEFAULT_DEMO, DEMOS, Demo, load_demo
-from metrics_app.io import DataError, frame_fingerprint, read_table
+from metrics_app.data import DataError, frame_fingerprint, read_table
+from metrics_app.data.demo import DEFAULT_DEMO, DEMOS, Demo, load_demo
+from metrics_app.shared.analysis import Analysis, analyse
 
 # Session-state keys (non-widget keys hold derived data; widget keys are
 # owned by their widgets).

@@ -2,9 +2,10 @@
 
 Two kinds of work, kept apart for speed at 1e7 rows:
 
-* **Once per analysis** (:func:`build_curve_data`, cached by :func:`curve_data`): the
-  summaries over *all* thresholds (ROC AUC, average precision, KS) and, for every curve,
-  the indices of at most ~1,000 sweep points that trace it (:func:`metrics_core.decimate`).
+* **Once per analysis** (:func:`build_curve_data`, cached by
+  :func:`metrics_app.curves.state.curve_data`): the summaries over *all* thresholds (ROC
+  AUC, average precision, KS) and, for every curve, the indices of at most ~1,000 sweep
+  points that trace it (:func:`metrics_core.decimate`).
 * **On every rerun** (the ``*_frame`` functions): small frames built from those indices
   plus the point at the current threshold, so the line always passes exactly through the
   operating-point marker. This costs well under a millisecond per curve, whatever the
@@ -15,13 +16,12 @@ Every number comes from :mod:`metrics_core`: the frames are metrics of a *sub-sw
 totals, so each value is exactly the full sweep's value at that threshold.
 
 The probit transform of the DET curve lives here (scipy's ``ndtri``), not in
-:mod:`metrics_core`, which stays numpy-only. The Streamlit glue (the caches and the
-chart-click callback) is the last section; everything above it is plain Python.
+:mod:`metrics_core`, which stays numpy-only. No Streamlit here: the caches and the
+chart-click callback live in :mod:`metrics_app.curves.state`.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import re
@@ -32,11 +32,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-import streamlit as st
 from scipy.special import ndtri
 
-from metrics_app import session
-from metrics_app.analysis import Analysis
+from metrics_app.shared.analysis import Analysis
 from metrics_core import (
     CalibrationBins,
     OperatingPoint,
@@ -52,47 +50,17 @@ from metrics_core import (
     sweep_roc_auc,
 )
 
-__all__ = [
-    "CSV_MAX_ROWS",
-    "CURVES",
-    "MAX_POINTS",
-    "TABLE_COLUMNS",
-    "CurveData",
-    "Model",
-    "ProbabilityScores",
-    "build_curve_data",
-    "calibration_frame",
-    "calibration_frames",
-    "calibration_table",
-    "csv_plan",
-    "curve_data",
-    "det_frame",
-    "distribution_frame",
-    "fmt_stat",
-    "gains_frame",
-    "ks_point",
-    "lift_frame",
-    "model",
-    "other_score_columns",
-    "pick_callback",
-    "pr_frame",
-    "probability_scores",
-    "probit",
-    "roc_frame",
-    "safe_file_stem",
-    "summary_frame",
-    "table_frame",
-    "threshold_csv",
-    "threshold_from_event",
-    "threshold_table",
-]
-
 #: Most points drawn per curve and model.
 MAX_POINTS = 1000
+
+
 #: The curves that get their own decimation, by name.
 CURVES = ("roc", "pr", "gains", "lift", "dist", "det")
+
+
 #: Most rows in the downloadable threshold table (see :func:`csv_plan`).
 CSV_MAX_ROWS = 1_000_000
+
 
 # Above this many thresholds, decimate a thinned candidate set instead of every point:
 # decimate() costs ~0.8 s per curve at 1e7 points and ~15 ms at 2e5. The candidates are
@@ -100,14 +68,16 @@ CSV_MAX_ROWS = 1_000_000
 # and points spread evenly along the ROC curve's length (TPR + FPR, which only grows), so
 # between two candidates TPR and FPR move by at most ~1e-5: far below a pixel.
 _THIN_ABOVE = 200_000
+
+
 _HEAD = 2_000
+
 
 # DET axes: the smallest rate drawn (zero rates have no probit; they are drawn here).
 _DET_FLOOR = 1e-7
+
+
 _DET_CEIL = 1e-3
-
-
-# --- per-analysis data ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,9 +238,6 @@ def _det_floor(sw: Sweep) -> float:
     return min(_DET_CEIL, max(_DET_FLOOR, 0.5 * min(smallest))) if smallest else _DET_FLOOR
 
 
-# --- frames built on every rerun --------------------------------------------------------
-
-
 @dataclass(frozen=True, eq=False)
 class Model:
     """One score column to draw: its analysis and its cached curve data."""
@@ -416,9 +383,6 @@ def distribution_frame(model: Model, threshold: float | None = None) -> pd.DataF
     )
 
 
-# --- calibration ---------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class ProbabilityScores:
     """Proper scoring rules of probability scores (lower is better).
@@ -439,7 +403,8 @@ class ProbabilityScores:
     log_loss_baseline: float
 
 
-def _probability_scores(an: Analysis) -> ProbabilityScores:
+def compute_probability_scores(an: Analysis) -> ProbabilityScores:
+    """Brier score and log loss of probability scores, with the predict-the-prevalence baseline."""
     prep = an.prepared
     y, p, w = prep.y, prep.scores, prep.weights
     prevalence = float(an.sweep.at(math.inf).prevalence)
@@ -472,7 +437,8 @@ def calibration_table(bins: CalibrationBins) -> pd.DataFrame:
     )
 
 
-def _calibration(an: Analysis, n_bins: int, strategy: str) -> pd.DataFrame:
+def compute_calibration(an: Analysis, n_bins: int, strategy: str) -> pd.DataFrame:
+    """The calibration table of one analysis (see :func:`calibration_table`)."""
     prep = an.prepared
     bins = calibration_bins(
         prep.y, prep.scores, n_bins=n_bins, strategy=strategy, sample_weight=prep.weights
@@ -481,8 +447,6 @@ def _calibration(an: Analysis, n_bins: int, strategy: str) -> pd.DataFrame:
     frame.insert(0, "model", an.score_name)
     return frame
 
-
-# --- the threshold table and its CSV -------------------------------------------------------
 
 #: Columns of the threshold table: (column, Sweep attribute, display name).
 TABLE_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -581,9 +545,6 @@ def table_frame(model: Model, threshold: float) -> tuple[pd.DataFrame, int]:
     return table, len(table)
 
 
-# --- several models -------------------------------------------------------------------------
-
-
 def other_score_columns(
     frame: pd.DataFrame, *, label: str, score: str, weight: str | None, demo_scores: Sequence[str]
 ) -> list[str]:
@@ -602,38 +563,6 @@ def other_score_columns(
         and pd.api.types.is_numeric_dtype(frame[c])
         and not pd.api.types.is_bool_dtype(frame[c])
     ]
-
-
-def fmt_stat(value: float, digits: int = 4) -> str:
-    """A statistic with ``digits`` decimals, or ``"undefined"`` for NaN."""
-    return "undefined" if value is None or math.isnan(value) else f"{value:.{digits}f}"
-
-
-def summary_frame(models: Sequence[Model]) -> pd.DataFrame:
-    """One row per model: its threshold-free statistics, as text ready to show.
-
-    Columns ``Model, ROC AUC, Average precision, KS, Brier score, Log loss, Rows used``.
-    Values are formatted (undefined statistics read "undefined"; the probability scores
-    read "not probabilities" for other scores), so the table never shows a bare NaN.
-    """
-    rows = []
-    for m in models:
-        prob = probability_scores(m.an)
-        rows.append(
-            {
-                "Model": m.name,
-                "ROC AUC": fmt_stat(m.cd.roc_auc),
-                "Average precision": fmt_stat(m.cd.average_precision),
-                "KS": fmt_stat(m.cd.ks, 3),
-                "Brier score": fmt_stat(prob.brier) if prob else "not probabilities",
-                "Log loss": fmt_stat(prob.log_loss) if prob else "not probabilities",
-                "Rows used": f"{m.an.prepared.n_used:,}",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-# --- chart clicks --------------------------------------------------------------------------
 
 
 def threshold_from_event(event: object, name: str) -> float | None:
@@ -681,88 +610,3 @@ def threshold_from_event(event: object, name: str) -> float | None:
         return None
     value = float(value)
     return value if math.isfinite(value) else None
-
-
-# --- Streamlit glue ------------------------------------------------------------------------
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _curve_data(key: str, _an: Analysis) -> CurveData:
-    return build_curve_data(_an)
-
-
-def curve_data(an: Analysis) -> CurveData:
-    """The cached :class:`CurveData` of ``an`` (keyed by ``an.key``, shared read-only)."""
-    return _curve_data(an.key, an)
-
-
-def model(an: Analysis) -> Model:
-    """``an`` with its cached curve data, ready to draw."""
-    return Model(an, curve_data(an))
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _probability_scores_cached(key: str, _an: Analysis) -> ProbabilityScores:
-    return _probability_scores(_an)
-
-
-def probability_scores(an: Analysis) -> ProbabilityScores | None:
-    """Brier score and log loss of ``an``; ``None`` unless its scores are probabilities."""
-    if an.kind != "probability":
-        return None
-    return _probability_scores_cached(an.key, an)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _calibration_cached(key: str, n_bins: int, strategy: str, _an: Analysis) -> pd.DataFrame:
-    return _calibration(_an, n_bins, strategy)
-
-
-def calibration_frame(an: Analysis, n_bins: int, strategy: str) -> pd.DataFrame | None:
-    """Reliability-diagram bins of ``an`` (cached); ``None`` unless scores are probabilities.
-
-    Columns ``model, bin_start, bin_end, mean_predicted, observed, count``; empty bins
-    are left out. Treat the frame as read-only: it is shared.
-    """
-    if an.kind != "probability":
-        return None
-    return _calibration_cached(an.key, int(n_bins), strategy, an)
-
-
-def calibration_frames(
-    models: Sequence[Model], n_bins: int, strategy: str
-) -> tuple[pd.DataFrame | None, list[str]]:
-    """Reliability bins of every model whose scores are probabilities, stacked.
-
-    Returns
-    -------
-    (pandas.DataFrame or None, list of str)
-        The bins (``None`` if no model has probabilities) and the names of the models
-        left out because their scores are not probabilities.
-    """
-    frames, skipped = [], []
-    for m in models:
-        frame = calibration_frame(m.an, n_bins, strategy)
-        if frame is None:
-            skipped.append(m.name)
-        else:
-            frames.append(frame)
-    if not frames:
-        return None, skipped
-    return (frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)), skipped
-
-
-def _apply_pick(key: str, name: str) -> None:
-    value = threshold_from_event(st.session_state.get(key), name)
-    if value is not None:
-        session.set_threshold(value)
-
-
-def pick_callback(key: str, name: str) -> Callable[[], None]:
-    """An ``on_select`` callback making the clicked point's threshold the current one.
-
-    It runs before the rerun, and only when that chart's selection changes, so a
-    selection left over from an earlier click never overrides a threshold set since
-    (for example on the other chart or in the explorer).
-    """
-    return functools.partial(_apply_pick, key, name)

@@ -1,0 +1,132 @@
+"""Streamlit state of the Curves page: the per-analysis caches and the chart-click callback.
+
+Caches are keyed by the analysis key (a short string); the analysis itself is passed
+unhashed, so a rerun never hashes arrays.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from metrics_app.curves.model import (
+    CurveData,
+    Model,
+    ProbabilityScores,
+    build_curve_data,
+    compute_calibration,
+    compute_probability_scores,
+    threshold_from_event,
+)
+from metrics_app.shared import format as fmt
+from metrics_app.shared import session
+from metrics_app.shared.analysis import Analysis
+
+
+def summary_frame(models: Sequence[Model]) -> pd.DataFrame:
+    """One row per model: its threshold-free statistics, as text ready to show.
+
+    Columns ``Model, ROC AUC, Average precision, KS, Brier score, Log loss, Rows used``.
+    Values are formatted (undefined statistics read "undefined"; the probability scores
+    read "not probabilities" for other scores), so the table never shows a bare NaN.
+    """
+    rows = []
+    for m in models:
+        prob = probability_scores(m.an)
+        rows.append(
+            {
+                "Model": m.name,
+                "ROC AUC": fmt.decimal(m.cd.roc_auc, 4),
+                "Average precision": fmt.decimal(m.cd.average_precision, 4),
+                "KS": fmt.decimal(m.cd.ks, 3),
+                "Brier score": fmt.decimal(prob.brier, 4) if prob else "not probabilities",
+                "Log loss": fmt.decimal(prob.log_loss, 4) if prob else "not probabilities",
+                "Rows used": f"{m.an.prepared.n_used:,}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _curve_data(key: str, _an: Analysis) -> CurveData:
+    return build_curve_data(_an)
+
+
+def curve_data(an: Analysis) -> CurveData:
+    """The cached :class:`CurveData` of ``an`` (keyed by ``an.key``, shared read-only)."""
+    return _curve_data(an.key, an)
+
+
+def model(an: Analysis) -> Model:
+    """``an`` with its cached curve data, ready to draw."""
+    return Model(an, curve_data(an))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _probability_scores_cached(key: str, _an: Analysis) -> ProbabilityScores:
+    return compute_probability_scores(_an)
+
+
+def probability_scores(an: Analysis) -> ProbabilityScores | None:
+    """Brier score and log loss of ``an``; ``None`` unless its scores are probabilities."""
+    if an.kind != "probability":
+        return None
+    return _probability_scores_cached(an.key, an)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _calibration_cached(key: str, n_bins: int, strategy: str, _an: Analysis) -> pd.DataFrame:
+    return compute_calibration(_an, n_bins, strategy)
+
+
+def calibration_frame(an: Analysis, n_bins: int, strategy: str) -> pd.DataFrame | None:
+    """Reliability-diagram bins of ``an`` (cached); ``None`` unless scores are probabilities.
+
+    Columns ``model, bin_start, bin_end, mean_predicted, observed, count``; empty bins
+    are left out. Treat the frame as read-only: it is shared.
+    """
+    if an.kind != "probability":
+        return None
+    return _calibration_cached(an.key, int(n_bins), strategy, an)
+
+
+def calibration_frames(
+    models: Sequence[Model], n_bins: int, strategy: str
+) -> tuple[pd.DataFrame | None, list[str]]:
+    """Reliability bins of every model whose scores are probabilities, stacked.
+
+    Returns
+    -------
+    (pandas.DataFrame or None, list of str)
+        The bins (``None`` if no model has probabilities) and the names of the models
+        left out because their scores are not probabilities.
+    """
+    frames, skipped = [], []
+    for m in models:
+        frame = calibration_frame(m.an, n_bins, strategy)
+        if frame is None:
+            skipped.append(m.name)
+        else:
+            frames.append(frame)
+    if not frames:
+        return None, skipped
+    return (frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)), skipped
+
+
+def _apply_pick(key: str, name: str) -> None:
+    value = threshold_from_event(st.session_state.get(key), name)
+    if value is not None:
+        session.set_threshold(value)
+
+
+def pick_callback(key: str, name: str) -> Callable[[], None]:
+    """An ``on_select`` callback making the clicked point's threshold the current one.
+
+    It runs before the rerun, and only when that chart's selection changes, so a
+    selection left over from an earlier click never overrides a threshold set since
+    (for example on the other chart or in the explorer).
+    """
+    return functools.partial(_apply_pick, key, name)

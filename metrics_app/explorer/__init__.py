@@ -1,0 +1,1 @@
+"""The threshold explorer page: metric cards, confusion matrix, score distributions."""

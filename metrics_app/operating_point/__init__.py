@@ -1,0 +1,1 @@
+"""The operating-point page: costs, constraints, base rate, intervals, comparison, cards."""
