@@ -11,27 +11,26 @@ from metrics_app.shared.sidebar import data_sidebar
 
 st.set_page_config(page_title="Threshold Lab", page_icon=":material/tune:", layout="wide")
 
-# Each url_path differs from its file's name on purpose: until st.navigation
-# first runs, Streamlit treats a folder named pages/ as a legacy multipage
-# app, and a first request for a URL equal to a file's name would run that
-# page alone, without this frame. With distinct names it falls back to app.py.
+# Each page file is named as its URL on purpose: the first request after a
+# server start runs that file alone, and its first line reruns it inside this
+# frame (why: metrics_app.shared.frame.run_inside_frame).
 page = st.navigation(
     [
         st.Page(
-            "pages/explorer.py",
+            "pages/explore.py",
             title="Threshold explorer",
             icon=":material/tune:",
             url_path="explore",
             default=True,
         ),
-        st.Page("pages/curves.py", title="Curves", icon=":material/show_chart:", url_path="roc-pr"),
+        st.Page("pages/roc-pr.py", title="Curves", icon=":material/show_chart:", url_path="roc-pr"),
         st.Page(
-            "pages/decide.py",
+            "pages/operating-point.py",
             title="Operating point",
             icon=":material/gavel:",
             url_path="operating-point",
         ),
-        st.Page("pages/tutorial.py", title="Tutorial", icon=":material/school:", url_path="learn"),
+        st.Page("pages/learn.py", title="Tutorial", icon=":material/school:", url_path="learn"),
     ]
 )
 session.enter_page(page.url_path)

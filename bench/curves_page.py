@@ -63,7 +63,7 @@ def bench_size(n: int, repeats: int, compare: bool) -> dict[str, object]:
     at = AppTest.from_file(APP, default_timeout=900)
     at.session_state["demo"] = key
     load_ms, _ = timed_run(at)  # generate, validate, sort (explorer page)
-    at.switch_page("pages/curves.py")
+    at.switch_page("pages/roc-pr.py")
     first_ms, _ = timed_run(at)  # decimated curves, summaries
     if compare:
         at.multiselect(key=f"compare::demo:{key}::score").set_value(["score_b"])

@@ -71,7 +71,7 @@ def bench_size(n: int, repeats: int) -> dict[str, object]:
     at = AppTest.from_file(APP, default_timeout=900)
     at.session_state["demo"] = key
     load_ms, _ = timed_run(at)
-    at.switch_page("pages/decide.py")
+    at.switch_page("pages/operating-point.py")
     first_ms, _ = timed_run(at)
     at.toggle(key="deploy_on").set_value(True)
     timed_run(at)

@@ -1,8 +1,8 @@
 """Browser-observed latency of the threshold explorer: slider key -> metric, upload -> metrics.
 
 Starts ``streamlit run app.py`` like the browser tests (``tests/browser/harness.py``),
-drives Debian's ``/usr/bin/chromium`` with Playwright, and measures inside the page
-(method of STREAMLIT-NOTES section 4):
+drives Debian's ``/usr/bin/chromium`` with Playwright, and measures inside the page, so
+that the browser's own timestamps bracket each step:
 
 - **slider**: a capture-phase ``keydown`` listener records ``performance.now()`` for each
   ArrowRight on the threshold slider; a ``MutationObserver`` records when the Precision

@@ -1,6 +1,6 @@
 """The Curves page driven through AppTest, every number checked against scikit-learn.
 
-AppTest 1.67 cannot fire chart selections (STREAMLIT-NOTES 2.11): the click path is
+AppTest 1.67 cannot fire chart selections (it has no chart element to click): the click path is
 covered by ``threshold_from_event`` / ``pick_callback`` tests in test_curve_charts.py and
 here by setting the shared threshold the way the callback does. Sidebar widgets of an
 ``st.navigation`` app cannot be driven after the first run either, so data choices are
@@ -39,7 +39,7 @@ def _open(demo: str | None = None, **state: object) -> AppTest:
         at.session_state[key] = value
     at.run()
     assert not at.exception, at.exception
-    at.switch_page("pages/curves.py")
+    at.switch_page("pages/roc-pr.py")
     at.run()
     assert not at.exception, at.exception
     return at
@@ -138,7 +138,7 @@ def test_a_picked_threshold_is_shared_with_the_explorer() -> None:
     assert _metrics(at)["Current threshold"] == "0.123"
     (values,) = _rows(at, 0, "operating_point")
     assert values["fpr"] == pytest.approx(1 - skm.recall_score(~y, s < 0.123))
-    at.switch_page("pages/explorer.py")
+    at.switch_page("pages/explore.py")
     at.run()
     assert not at.exception
     assert at.slider(key="threshold").value == pytest.approx(0.123)

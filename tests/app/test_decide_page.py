@@ -25,7 +25,7 @@ from metrics_app.operating_point import state as ds
 from metrics_app.shared import session
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/decide.py"
+PAGE = "pages/operating-point.py"
 
 
 def _open(**state: object) -> AppTest:
@@ -169,7 +169,7 @@ def test_use_the_cheapest_threshold_sets_it_for_every_page() -> None:
     _run(at)
     assert at.session_state[session.CURRENT] == t_best
     assert _metrics(at)["Threshold A (current)"] == f"{t_best:.6g}"
-    at.switch_page("pages/explorer.py")
+    at.switch_page("pages/explore.py")
     _run(at)
     precision = next(m.value for m in at.metric if m.label == "Precision")
     tp, fp, _, _ = _counts(y, s, t_best)
@@ -493,7 +493,7 @@ def test_inputs_survive_a_visit_to_another_page() -> None:
     at.number_input(key="cost_fn").set_value(42.0)
     at.radio(key="ci_level").set_value(90)
     _run(at)
-    at.switch_page("pages/explorer.py")
+    at.switch_page("pages/explore.py")
     _run(at)
     at.switch_page(PAGE)
     _run(at)

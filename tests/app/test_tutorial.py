@@ -73,7 +73,7 @@ def tutorial(section: str | None = None) -> AppTest:
     """
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/tutorial.py")
+    at.switch_page("pages/learn.py")
     if section is not None:
         at.session_state["section"] = section
     rerun(at)
@@ -386,7 +386,7 @@ def test_explorer_link_opens_the_demo_even_from_upload_mode() -> None:
     at.run()
     at.radio(key="source_mode").set_value("Upload a file")
     at.run()
-    at.switch_page("pages/tutorial.py")
+    at.switch_page("pages/learn.py")
     at.session_state["section"] = SECTIONS[1]
     rerun(at)
     at.button(key="explore_trade_off_screening").click()

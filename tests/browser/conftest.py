@@ -60,10 +60,8 @@ def streamlit_server(request, chromium_executable):
 def app_url(streamlit_server, browser) -> str:
     """Base URL of the running app, without a trailing slash.
 
-    The entry page is loaded once first: on a server that has not run ``app.py`` yet, a
-    deep link shows a spurious, modal "Page not found" dialog (see
-    test_pages.py::test_first_deep_link_after_a_server_start_shows_no_page_not_found),
-    which no later visitor sees.
+    The entry page is loaded once first, so that the first test does not pay for the
+    server's warm-up (imports, demo data) inside its own timeouts.
     """
     context = browser.new_context(base_url=streamlit_server.url)
     try:

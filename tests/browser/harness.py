@@ -1,8 +1,7 @@
 """Start ``streamlit run app.py`` and drive it with Debian's Chromium through Playwright.
 
 Shared by the browser tests (``tests/browser/conftest.py``) and the latency benchmark
-(``bench/explorer_latency.py``). The recipe is the one verified in
-``STREAMLIT-NOTES.md`` section 3: a server in its own process group polled on
+(``bench/explorer_latency.py``). The recipe: a server in its own process group polled on
 ``/_stcore/health``, a headless ``/usr/bin/chromium`` (never ``playwright install``), and
 waits on Streamlit's ``data-test-*`` attributes instead of fixed sleeps.
 """
@@ -176,7 +175,7 @@ class StreamlitServer:
 
 
 def launch_chromium(playwright, executable: str | None = None):
-    """Headless Debian Chromium with the flags of STREAMLIT-NOTES section 3.2."""
+    """Headless Debian Chromium with :data:`CHROMIUM_ARGS` (no sandbox, no background network)."""
     return playwright.chromium.launch(
         executable_path=executable or find_chromium(),
         headless=True,

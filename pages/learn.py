@@ -14,10 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from metrics_app.data.demo import DEMOS
-from metrics_app.shared import charts, session
+from metrics_app.shared import charts, frame, session
 from metrics_app.shared import format as fmt
 from metrics_app.tutorial import charts as tch
 from metrics_app.tutorial import model as tut
+
+frame.run_inside_frame()
 
 SECTION_KEY = "section"  # the tabs; also the URL parameter ?section=
 _GOTO = "tutorial_goto_demo"  # a demo the explorer should open on the next run
@@ -47,7 +49,7 @@ def follow_pending_link() -> None:
     if st.session_state.pop(_GOTO, None) is not None:
         # An empty mapping, not None: the sidebar writes ?demo= itself, and None (clear all)
         # raises if a widget is bound to a query parameter, as the demo selectbox once was.
-        st.switch_page("pages/explorer.py", query_params={})
+        st.switch_page("pages/explore.py", query_params={})
 
 
 def section(fn: Callable[[], None]) -> Callable[[], None]:

@@ -14,9 +14,11 @@ from metrics_app.curves import model as curves
 from metrics_app.curves import state as curves_state
 from metrics_app.data import DataError
 from metrics_app.shared import format as fmt
-from metrics_app.shared import session
+from metrics_app.shared import frame, session
 from metrics_app.shared.analysis import Analysis
 from metrics_app.shared.format import escape_markdown
+
+frame.run_inside_frame()
 
 # Chart keys and their selection names (a browser test clicks these).
 ROC_KEY, ROC_PICK = "curves_roc", "roc_pick"
@@ -88,7 +90,7 @@ def render(an: Analysis) -> None:
             delta_arrow="off",
         )
     st.page_link(
-        "pages/explorer.py", label="Move the threshold in the explorer", icon=":material/tune:"
+        "pages/explore.py", label="Move the threshold in the explorer", icon=":material/tune:"
     )
 
     # --- other models ------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 import streamlit as st
 
 from metrics_app.explorer import charts as explorer_charts
-from metrics_app.shared import charts, session
+from metrics_app.shared import charts, frame, session
 from metrics_app.shared.analysis import Analysis
 from metrics_app.shared.format import escape_markdown
 from metrics_app.shared.format import metric_value as format_value
 from metrics_app.shared.glossary import CARDS, describe_score_kind
+
+frame.run_inside_frame()
 
 st.title("Threshold explorer", anchor=False)
 an = session.current_analysis()

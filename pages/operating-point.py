@@ -16,11 +16,13 @@ from metrics_app.operating_point import charts as decision_charts
 from metrics_app.operating_point import model as decision
 from metrics_app.operating_point import state as ds
 from metrics_app.shared import format as fmt
-from metrics_app.shared import session
+from metrics_app.shared import frame, session
 from metrics_app.shared.analysis import Analysis
 from metrics_app.shared.format import escape_markdown
 from metrics_app.shared.format import metric_value as format_value
 from metrics_core import CostCurve, Costs, compare_thresholds
+
+frame.run_inside_frame()
 
 st.title("Choose an operating point", anchor=False)
 an = session.current_analysis()
