@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from scipy.special import ndtri
 
+from metrics_app.data.guess import numeric_columns
 from metrics_app.shared.analysis import Analysis
 from metrics_core import (
     CalibrationBins,
@@ -555,14 +556,7 @@ def other_score_columns(
     """
     if demo_scores:
         return [c for c in demo_scores if c != score]
-    taken = {label, score, weight}
-    return [
-        str(c)
-        for c in frame.columns
-        if c not in taken
-        and pd.api.types.is_numeric_dtype(frame[c])
-        and not pd.api.types.is_bool_dtype(frame[c])
-    ]
+    return numeric_columns(frame, exclude=(label, score, weight))
 
 
 def threshold_from_event(event: object, name: str) -> float | None:

@@ -270,3 +270,23 @@ def guess_positive(values: Sequence[object], counts: Sequence[int] | None = None
         return ordered[-1]
     rank = {id(v): i for i, v in enumerate(ordered)}
     return min(pairs, key=lambda p: (p[1], -rank[id(p[0])]))[0]
+
+
+def numeric_columns(frame: pd.DataFrame, *, exclude: Sequence[object] = ()) -> list[str]:
+    """Columns that can hold scores or amounts: numeric, not boolean, not in ``exclude``.
+
+    The one column picker behind "compare with other score columns" and "amount column".
+    An id column may show up; choosing it is harmless and obviously useless.
+
+    >>> numeric_columns(pd.DataFrame({"y": [1], "s": [0.5], "flag": [True], "name": ["a"]}),
+    ...                 exclude=["y"])
+    ['s']
+    """
+    taken = {str(c) for c in exclude if c is not None}
+    return [
+        str(c)
+        for c in frame.columns
+        if str(c) not in taken
+        and pd.api.types.is_numeric_dtype(frame[c].dtype)
+        and not pd.api.types.is_bool_dtype(frame[c].dtype)
+    ]

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics_app.data import DataError, label_counts, read_amounts
+from metrics_app.data.guess import numeric_columns
 from metrics_app.operating_point.card import SETTINGS, Card, parse_card
 from metrics_app.operating_point.model import (
     Constraint,
@@ -44,8 +45,7 @@ def amount_options(frame: pd.DataFrame, used: tuple[str | None, ...]) -> list[st
 
     ``""`` rather than ``None``: a selectbox whose value is ``None`` shows a placeholder.
     """
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c].dtype)]
-    return ["", *(str(c) for c in numeric if c not in used and frame[c].dtype != bool)]
+    return ["", *numeric_columns(frame, exclude=used)]
 
 
 def keep_settings(defaults: Mapping[str, object]) -> None:
