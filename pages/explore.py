@@ -4,7 +4,7 @@ import streamlit as st
 
 from metrics_app.explorer import charts as explorer_charts
 from metrics_app.explorer import model
-from metrics_app.shared import charts, frame, session
+from metrics_app.shared import charts, frame, notices, session
 from metrics_app.shared.analysis import Analysis
 from metrics_app.shared.format import escape_markdown
 from metrics_app.shared.glossary import describe_score_kind
@@ -66,6 +66,8 @@ def data_summary(an: Analysis, source: session.Source) -> None:
         f"**{escape_markdown(source.name)}** · score column **{escape_markdown(an.score_name)}** · "
         f"positive class **{escape_markdown(an.positive_name)}**. "
         + escape_markdown(describe_score_kind(an.kind))
+        + " "
+        + notices.direction_sentence(an)
     )
     cards(model.summary_cards(an.prepared, an.positive_name), per_row=4)
     warning = model.exclusion_warning(an.prepared)

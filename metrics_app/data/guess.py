@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from metrics_app.data.errors import DataError
-from metrics_app.data.labels import is_missing, label_key, sorted_values
+from metrics_app.data.labels import DOT_NUMBER_RE, is_missing, label_key, sorted_values
 
 # Column guessing looks at this many leading rows only: it is a default for a picker, not a
 # validation, and distinct-value counts over 1e7 rows would cost ~100 ms per column.
@@ -290,3 +290,58 @@ def numeric_columns(frame: pd.DataFrame, *, exclude: Sequence[object] = ()) -> l
         and pd.api.types.is_numeric_dtype(frame[c].dtype)
         and not pd.api.types.is_bool_dtype(frame[c].dtype)
     ]
+
+
+# Name parts that say "the score of": p_fraud, prob_2, score_fraud, fraud_proba, predict_proba_1.
+_SCORE_AFFIXES = frozenset(
+    _words(
+        "p prob probs proba probability probabilities score scores pred preds predict "
+        "predicted prediction logit logits y yhat hat class cls label of for is"
+    )
+)
+
+
+def _class_part(column: object) -> str:
+    """What a column name says about its class: ``"p_fraud"`` -> ``"fraud"``, ``"2"`` -> ``"2"``."""
+    _, tokens = _normalize(column)
+    kept = [t for t in tokens if t not in _SCORE_AFFIXES]
+    return "_".join(kept)
+
+
+def _class_name(value: object) -> str:
+    """A class value in the form column names are compared with (``1.0`` -> ``"1"``)."""
+    key = label_key(value)
+    return key if DOT_NUMBER_RE.fullmatch(key) else _normalize(key)[0]
+
+
+def class_of_column(column: object, classes: Sequence[object]) -> object | None:
+    """The class whose score ``column`` holds, judged by its name, or ``None``.
+
+    A column belongs to a class when its name, less words such as ``p``, ``prob``,
+    ``proba``, ``score`` or ``pred``, is the class's name: ``p_fraud``, ``fraud_proba``,
+    ``score_fraud`` and ``fraud`` all score ``fraud``; ``prob_1`` and ``proba_1`` score ``1``
+    (as do ``1`` and ``1.0`` as labels). A name that fits several classes, or none, gives
+    ``None``.
+
+    >>> class_of_column("p_fraud", ["legit", "fraud"]), class_of_column("proba_1", [0, 1])
+    ('fraud', 1)
+    >>> class_of_column("model_v2_score", ["legit", "fraud"]) is None
+    True
+    """
+    part = _class_part(column)
+    if not part:
+        return None
+    found = [c for c in classes if not is_missing(c) and _class_name(c) == part]
+    return found[0] if len(found) == 1 else None
+
+
+def column_of_class(
+    value: object, columns: Sequence[object], classes: Sequence[object]
+) -> str | None:
+    """The one column among ``columns`` whose name says it scores class ``value``, or ``None``.
+
+    >>> column_of_class("legit", ["p_fraud", "p_legit"], ["legit", "fraud"])
+    'p_legit'
+    """
+    found = [str(c) for c in columns if class_of_column(c, classes) == value]
+    return found[0] if len(found) == 1 else None

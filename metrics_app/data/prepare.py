@@ -259,6 +259,7 @@ def prepare(
     score: str,
     positive: object,
     weight: str | None = None,
+    negate: bool = False,
 ) -> Prepared:
     """Validate the chosen columns and return clean arrays for the numeric core.
 
@@ -281,6 +282,9 @@ def prepare(
         The label value of the positive class; must occur in the label column.
     weight : str, optional
         A column of non-negative sample weights.
+    negate : bool, default=False
+        Use minus the scores, for a model whose higher scores mean the *other* class.
+        Negation is exact, so thresholds are the original scores with their sign flipped.
 
     Returns
     -------
@@ -334,6 +338,8 @@ def prepare(
         # Nothing dropped: still copy, so the read-only arrays never alias the DataFrame.
         scores = scores.copy()
         weights = weights.copy() if weights is not None else None
+    if negate:
+        np.negative(scores, out=scores)
 
     if codes.size == 0:
         reasons = ", ".join(f"{reason}: {n:,}" for reason, n in excluded.items())

@@ -15,20 +15,42 @@ from typing import Literal
 import pandas as pd
 
 from metrics_app.data import Prepared, prepare, score_kind
-from metrics_app.shared import frames
-from metrics_core import OperatingPoint, Sweep, ThresholdChoice, best_threshold, sweep_clean
+from metrics_app.shared import format as fmt
+from metrics_app.shared import frames, glossary
+from metrics_core import (
+    OperatingPoint,
+    Sweep,
+    ThresholdChoice,
+    best_threshold,
+    sweep_clean,
+    sweep_roc_auc,
+)
 
-__all__ = ["Analysis", "SliderRange", "analyse", "slider_range"]
+__all__ = [
+    "Analysis",
+    "Choice",
+    "Direction",
+    "SliderRange",
+    "analyse",
+    "one_click_thresholds",
+    "score_direction",
+    "slider_range",
+]
 
 
 @dataclass(frozen=True)
 class SliderRange:
-    """Bounds and step of the threshold slider for one score column."""
+    """Bounds and step of the threshold slider for one score column, and its default.
+
+    ``reason`` says why ``default`` is the default, as a clause ("the usual cut for
+    probabilities").
+    """
 
     lo: float
     hi: float
     step: float
     default: float
+    reason: str = glossary.DEFAULT_REASONS["probability"]
 
     def clamp(self, value: float) -> float:
         """``value`` limited to the slider's bounds."""
@@ -47,10 +69,18 @@ def _nice_step(span: float, target_steps: int = 1000) -> float:
     return 10 * power
 
 
-def slider_range(sw: Sweep, kind: Literal["probability", "real"]) -> SliderRange:
-    """Slider bounds: [0, 1] for probabilities, the rounded score range otherwise."""
+def slider_range(
+    sw: Sweep, kind: Literal["probability", "real"], *, negated_probability: bool = False
+) -> SliderRange:
+    """Slider bounds: [0, 1] for probabilities, the rounded score range otherwise.
+
+    The default is 0.5 for probabilities (-0.5 for negated ones, the same cut), 0 for
+    scores of both signs (scikit-learn's ``decision_function`` rule), else mid-range.
+    """
     if kind == "probability":
-        return SliderRange(0.0, 1.0, 0.001, 0.5)
+        return SliderRange(0.0, 1.0, 0.001, 0.5, glossary.DEFAULT_REASONS["probability"])
+    if negated_probability:
+        return SliderRange(-1.0, 0.0, 0.001, -0.5, glossary.DEFAULT_REASONS["negated"])
     lo, hi = float(sw.thresholds[-1]), float(sw.thresholds[0])
     step = _nice_step(hi - lo)
     lo = math.floor(lo / step) * step
@@ -58,8 +88,50 @@ def slider_range(sw: Sweep, kind: Literal["probability", "real"]) -> SliderRange
     if hi <= lo:
         hi = lo + step
     # A decision function's natural cut is 0; otherwise start mid-range.
-    default = 0.0 if lo <= 0.0 <= hi else round((lo + hi) / 2 / step) * step
-    return SliderRange(lo, hi, step, default)
+    if lo <= 0.0 <= hi:
+        return SliderRange(lo, hi, step, 0.0, glossary.DEFAULT_REASONS["decision"])
+    middle = round((lo + hi) / 2 / step) * step
+    return SliderRange(lo, hi, step, middle, glossary.DEFAULT_REASONS["middle"])
+
+
+#: ROC AUC this many standard errors below one half is not chance: the scores point the
+#: other way (one-sided p of about 0.001 under "the scores are unrelated to the class").
+INVERTED_Z = -3.0
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Which way the scores point.
+
+    Attributes
+    ----------
+    roc_auc : float
+        ROC AUC of the scores as used (NaN with one class only). Minus the scores, or the
+        other class as positive, gives exactly ``1 - roc_auc``.
+    z : float
+        ``(roc_auc - 0.5)`` in standard errors of the AUC of unrelated scores
+        (Hanley and McNeil's null standard error, ``sqrt((n1 + n0 + 1) / (12 n1 n0))``,
+        from the numbers of rows; ties would only make it smaller).
+    inverted : bool
+        Whether ``z <= INVERTED_Z``: higher scores clearly mean the *negative* class.
+    """
+
+    roc_auc: float
+    z: float
+
+    @property
+    def inverted(self) -> bool:
+        """Whether the scores clearly rank the positive class lower."""
+        return self.z <= INVERTED_Z
+
+
+def score_direction(sw: Sweep, n_pos: int, n_neg: int) -> Direction:
+    """The :class:`Direction` of a sweep's scores, from ``n_pos`` and ``n_neg`` rows."""
+    auc = sweep_roc_auc(sw)
+    if n_pos == 0 or n_neg == 0 or math.isnan(auc):
+        return Direction(float("nan"), float("nan"))
+    se = math.sqrt((n_pos + n_neg + 1) / (12.0 * n_pos * n_neg))
+    return Direction(float(auc), (auc - 0.5) / se)
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,11 +155,15 @@ class Analysis:
     slider : SliderRange
         Threshold slider bounds for these scores.
     hist : pandas.DataFrame
-        Score histogram per class (see :func:`metrics_app.charts.score_hist_frame`).
+        Score histogram per class (see :func:`metrics_app.shared.frames.score_hist_frame`).
     curve : pandas.DataFrame
         Decimated precision / recall / F1 against threshold.
     best_f1, youden : ThresholdChoice or None
         One-click thresholds; ``None`` when undefined (one class only).
+    direction : Direction
+        Which way the scores point: ROC AUC and whether it is clearly below one half.
+    negated : bool
+        Whether the scores are minus the column's values (see :func:`metrics_app.data.prepare`).
     """
 
     key: str
@@ -102,10 +178,26 @@ class Analysis:
     curve: pd.DataFrame
     best_f1: ThresholdChoice | None
     youden: ThresholdChoice | None
+    direction: Direction
+    negated: bool = False
 
     def at(self, threshold: float) -> OperatingPoint:
         """Counts and metrics at ``threshold`` (``score >= threshold`` is positive)."""
         return self.sweep.at(threshold)
+
+    def threshold_text(self, threshold: float) -> str:
+        """``threshold`` with just enough digits to tell it from its neighbouring scores."""
+        th = self.sweep.thresholds
+        k = self.sweep.index(threshold)  # th[k - 1] is the lowest score still flagged
+        own = k >= 1 and th[k - 1] == threshold
+        above = th[k - 2] if own and k >= 2 else (th[k - 1] if not own and k >= 1 else None)
+        below = th[k] if k < len(th) else None
+        return fmt.threshold_between(
+            threshold,
+            None if below is None else float(below),
+            None if above is None else float(above),
+            min_digits=4,
+        )
 
 
 def _negative_name(prepared: Prepared) -> str:
@@ -130,15 +222,18 @@ def analyse(
     score: str,
     positive: object,
     weight: str | None = None,
+    negate: bool = False,
 ) -> Analysis:
     """Validate the chosen columns and compute everything the pages show.
 
     Raises
     ------
-    metrics_app.io.DataError
+    metrics_app.data.DataError
         With a message for the user when the columns cannot be used.
     """
-    prepared = prepare(frame, label=label, score=score, positive=positive, weight=weight)
+    prepared = prepare(
+        frame, label=label, score=score, positive=positive, weight=weight, negate=negate
+    )
     sw = sweep_clean(prepared.y, prepared.scores, prepared.weights)
     kind = score_kind(prepared.scores)
     positive_name, negative_name = str(prepared.positive), _negative_name(prepared)
@@ -157,9 +252,56 @@ def analyse(
         positive_name=positive_name,
         negative_name=negative_name,
         score_name=score,
-        slider=slider_range(sw, kind),
+        # Negated probabilities lie in [-1, 0]: read off the sorted thresholds, no copy.
+        slider=slider_range(
+            sw,
+            kind,
+            negated_probability=negate and -1.0 <= sw.thresholds[-1] <= sw.thresholds[0] <= 0.0,
+        ),
         hist=hist,
         curve=frames.threshold_curve_frame(sw),
         best_f1=_choice(sw, "f1"),
         youden=_choice(sw, "youden"),
+        direction=score_direction(sw, prepared.n_pos, prepared.n_neg),
+        negated=negate,
     )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A one-click threshold: button label, threshold and tooltip."""
+
+    label: str
+    threshold: float
+    help: str
+
+
+def one_click_thresholds(an: Analysis) -> list[Choice]:
+    """The default cut, best F1 and Youden's J, each labelled with its threshold."""
+    default = an.slider.default
+    choices = [
+        Choice(
+            f"{an.threshold_text(default)} (default)",
+            default,
+            an.slider.reason[0].upper() + an.slider.reason[1:] + ".",
+        )
+    ]
+    if an.best_f1 is not None:
+        c = an.best_f1
+        choices.append(
+            Choice(
+                f"Best F1 ({an.threshold_text(c.threshold)})",
+                c.threshold,
+                f"F1 = {fmt.decimal(c.value)}",
+            )
+        )
+    if an.youden is not None:
+        c = an.youden
+        choices.append(
+            Choice(
+                f"Youden's J ({an.threshold_text(c.threshold)})",
+                c.threshold,
+                f"recall + specificity − 1 = {fmt.decimal(c.value)}",
+            )
+        )
+    return choices

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 __all__ = [
     "UNDEFINED",
     "count",
@@ -22,6 +24,7 @@ __all__ = [
     "rate",
     "share",
     "threshold",
+    "threshold_between",
 ]
 
 #: How every undefined (0/0) value reads on screen.
@@ -146,13 +149,37 @@ def money(x: float) -> str:
     return f"{x:,.2f}"
 
 
-def threshold(t: float) -> str:
-    """A threshold in the score's own units, to six significant digits: ``"0.42"``.
+def threshold(t: float, digits: int = 6) -> str:
+    """A threshold in the score's own units, ``digits`` significant digits, never an exponent.
 
-    >>> threshold(0.42), threshold(-1.2345678)
-    ('0.42', '-1.23457')
+    >>> threshold(0.42), threshold(-1.2345678), threshold(7.236e-15, 4), threshold(2.5e7)
+    ('0.42', '-1.23457', '0.000000000000007236', '25000000')
     """
-    return f"{t:.6g}"
+    t = float(t)
+    if not math.isfinite(t):
+        return UNDEFINED if math.isnan(t) else ("∞" if t > 0 else "−∞")
+    if t == 0:
+        return "0"
+    # Positional, rounded to ``digits`` significant digits, trailing zeros trimmed.
+    return np.format_float_positional(t, precision=digits, unique=False, fractional=False, trim="-")
+
+
+def threshold_between(
+    t: float, below: float | None, above: float | None, min_digits: int = 3
+) -> str:
+    """``t`` with the fewest significant digits (at least ``min_digits``) that tell it apart.
+
+    ``below`` and ``above`` are the neighbouring distinct thresholds (``None`` at an end), so
+    two buttons or captions never show the same text for different thresholds.
+
+    >>> threshold_between(0.500001, 0.5, 0.6), threshold_between(0.25, None, 0.3)
+    ('0.500001', '0.25')
+    """
+    for digits in range(min_digits, 18):
+        text = threshold(t, digits)
+        if all(n is None or threshold(n, digits) != text for n in (below, above)):
+            return text
+    return threshold(t, 17)
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
@@ -165,3 +192,40 @@ def escape_markdown(text: object) -> str:
     '\\*\\*p\\_fraud\\*\\* \\<b\\>'
     """
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+def significant(x: float, digits: int = 4) -> str:
+    """A number to ``digits`` significant digits, for a score or a tiny rate: ``"0.4213"``.
+
+    Trailing zeros are dropped and very large or small values switch to exponent form, as
+    Python's ``g`` format does. NaN is undefined.
+
+    >>> significant(0.421337), significant(-12.5), significant(0.0004, 1), significant(1e-7, 1)
+    ('0.4213', '-12.5', '0.0004', '1e-07')
+    """
+    return UNDEFINED if _undefined(x) else f"{x:.{digits}g}"
+
+
+def short_percent(x: float) -> str:
+    """A fraction as the shortest percentage that shows it: ``"0.5%"``, ``"2%"``, ``"50%"``.
+
+    For round values chosen, not measured (slider stops, scenario targets): up to six
+    significant digits, no trailing zeros. Measured values use :func:`percent`. NaN is
+    undefined.
+
+    >>> short_percent(0.005), short_percent(0.02), short_percent(0.5), short_percent(0.001)
+    ('0.5%', '2%', '50%', '0.1%')
+    """
+    return UNDEFINED if _undefined(x) else f"{significant(x * 100, 6)}%"
+
+
+def significant_percent(x: float, digits: int = 3) -> str:
+    """A measured fraction as a percentage to ``digits`` significant digits: ``"1.23%"``.
+
+    For a share that may be of any size (a base rate of 0.0123% or of 12.3%), where a fixed
+    number of decimals would show too little or too much. NaN is undefined.
+
+    >>> significant_percent(0.012345), significant_percent(0.000123), significant_percent(0.5)
+    ('1.23%', '0.0123%', '50%')
+    """
+    return UNDEFINED if _undefined(x) else f"{significant(x * 100, digits)}%"

@@ -146,3 +146,12 @@ def describe_score_kind(kind: Literal["probability", "real"]) -> str:
         return _KIND_TEXT[kind]
     except KeyError:
         raise ValueError(f"unknown score kind: {kind!r}") from None
+
+
+#: Why a default threshold is the default, by kind of scores (a clause).
+DEFAULT_REASONS = {
+    "probability": "the usual cut for probabilities",
+    "negated": "the usual cut of 0.5 for probabilities, negated",
+    "decision": "the rule of a decision function or logits: positive when the score is at least 0",
+    "middle": "the middle of the scores' range (they do not straddle 0)",
+}

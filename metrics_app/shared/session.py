@@ -15,9 +15,11 @@ from typing import BinaryIO
 import pandas as pd
 import streamlit as st
 
-from metrics_app.data import DataError, frame_fingerprint, read_table
+from metrics_app.data import DataError, frame_fingerprint, label_counts, read_table
 from metrics_app.data.demo import DEFAULT_DEMO, DEMOS, Demo, load_demo
-from metrics_app.shared.analysis import Analysis, analyse
+from metrics_app.data.guess import numeric_columns
+from metrics_app.shared import notices
+from metrics_app.shared.analysis import Analysis, analyse, one_click_thresholds
 
 # Session-state keys (non-widget keys hold derived data; widget keys are
 # owned by their widgets).
@@ -28,8 +30,11 @@ CURRENT = "current_threshold"  # the threshold every page uses
 SCOPE = "threshold_scope"  # Analysis.key the current threshold belongs to
 EXACT = "threshold_exact"  # the exact-number input
 SOURCE_ERROR = "source_error"  # why the last upload could not be read
+SELECTION_ERROR = "selection_error"  # why the chosen label column cannot be used
 _PAGE = "page"  # the page of the last full run
 _SEEDED = "threshold_widgets_seeded"  # threshold widgets seeded since entering the page
+_RESET = "threshold_reset"  # (scope, threshold, why) of the last move to a default
+_CHOICE = "threshold_choice"  # (source id, Selection) the current threshold belongs to
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,12 +50,16 @@ class Source:
 
 @dataclass(frozen=True)
 class Selection:
-    """Which columns hold labels, scores and weights, and the positive class."""
+    """Which columns hold labels, scores and weights, the positive class, and the sign.
+
+    ``negate`` scores with minus the column (a model whose scores point the other way).
+    """
 
     label: str
     score: str
     positive: object
     weight: str | None = None
+    negate: bool = False
 
 
 @st.cache_resource(max_entries=len(DEMOS), show_spinner=False)
@@ -83,16 +92,26 @@ def _analysis(
     score: str,
     positive: object,
     weight: str | None,
+    negate: bool,
     _frame: pd.DataFrame,
 ) -> Analysis:
-    key = analysis_key(source_id, Selection(label, score, positive, weight))
-    return analyse(_frame, key=key, label=label, score=score, positive=positive, weight=weight)
+    key = analysis_key(source_id, Selection(label, score, positive, weight, negate))
+    return analyse(
+        _frame,
+        key=key,
+        label=label,
+        score=score,
+        positive=positive,
+        weight=weight,
+        negate=negate,
+    )
 
 
 def analysis_key(source_id: str, selection: Selection) -> str:
     """The :attr:`Analysis.key` of ``selection`` on a source (also the threshold's scope)."""
     sel = selection
-    return f"{source_id}|{sel.label}|{sel.score}|{sel.positive!r}|{sel.weight}"
+    sign = "-" if sel.negate else ""
+    return f"{source_id}|{sel.label}|{sign}{sel.score}|{sel.positive!r}|{sel.weight}"
 
 
 def analysis_for(source: Source, selection: Selection) -> Analysis:
@@ -109,27 +128,91 @@ def analysis_for(source: Source, selection: Selection) -> Analysis:
         selection.score,
         selection.positive,
         selection.weight,
+        selection.negate,
         source.frame,
     )
 
 
-def current_analysis() -> Analysis | None:
-    """The analysis the sidebar selected, or ``None`` (with an error shown) if unusable."""
+def positive_key(source_id: str, label: str) -> str:
+    """Widget key of the sidebar's positive-class choice."""
+    return f"positive::{source_id}::{label}"
+
+
+def score_key(source_id: str) -> str:
+    """Widget key of the sidebar's score-column choice."""
+    return f"score::{source_id}"
+
+
+def negate_key(source_id: str, score: str) -> str:
+    """Widget key of the sidebar's "negate the scores" box."""
+    return f"negate::{source_id}::{score}"
+
+
+def apply_action(action: notices.Action) -> None:
+    """Carry out a notice's one-click fix on the sidebar's choices (a button callback)."""
     source: Source | None = st.session_state.get(SOURCE)
     selection: Selection | None = st.session_state.get(SELECTION)
     if source is None or selection is None:
-        error = st.session_state.get(SOURCE_ERROR) if source is None else None
-        if error:
+        return
+    if action.kind == "positive":
+        st.session_state[positive_key(source.id, selection.label)] = action.value
+    elif action.kind == "score":
+        st.session_state[score_key(source.id)] = action.value
+    else:
+        st.session_state[negate_key(source.id, selection.score)] = bool(action.value)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _notices(key: str, label: str, score: str, _an: Analysis, _frame: pd.DataFrame) -> list:
+    counts = label_counts(_frame, label)
+    columns = numeric_columns(_frame, exclude=(label,))
+    return notices.notices(
+        _an, label=label, score=score, label_counts=counts, score_columns=columns
+    )
+
+
+def show_notices(an: Analysis, source: Source, selection: Selection) -> None:
+    """Every notice about the data (see :mod:`metrics_app.shared.notices`), with its fixes."""
+    for notice in _notices(an.key, selection.label, selection.score, an, source.frame):
+        box = st.warning if notice.level == "warning" else st.info
+        icon = ":material/warning:" if notice.level == "warning" else ":material/info:"
+        box(notice.text, icon=icon)
+        if notice.actions:
+            cols = st.columns(len(notice.actions) + 2)
+            for i, (col, action) in enumerate(zip(cols, notice.actions, strict=False)):
+                col.button(
+                    action.label,
+                    key=f"notice::{notice.key}::{i}",
+                    on_click=apply_action,
+                    args=(action,),
+                    width="stretch",
+                )
+
+
+def current_analysis() -> Analysis | None:
+    """The analysis the sidebar selected, or ``None`` (with an error shown) if unusable.
+
+    Every page starts with this, so every page shows the notices about the data.
+    """
+    source: Source | None = st.session_state.get(SOURCE)
+    selection: Selection | None = st.session_state.get(SELECTION)
+    if source is None or selection is None:
+        if source is None and st.session_state.get(SOURCE_ERROR):
+            error = st.session_state[SOURCE_ERROR]
             st.error(f"The uploaded file could not be used. {error}", icon=":material/error:")
+        elif source is not None and st.session_state.get(SELECTION_ERROR):
+            st.error(st.session_state[SELECTION_ERROR], icon=":material/error:")
         else:
             st.info("Choose a demo dataset or upload a file in the sidebar to begin.")
         return None
     try:
         with st.spinner("Sorting scores and counting at every threshold…"):
-            return analysis_for(source, selection)
+            an = analysis_for(source, selection)
     except DataError as err:
         st.error(str(err), icon=":material/error:")
         return None
+    show_notices(an, source, selection)
+    return an
 
 
 def demo_source(key: str = DEFAULT_DEMO) -> Source:
@@ -155,11 +238,31 @@ def _parse(value: object) -> float | None:
     return t if math.isfinite(t) else None
 
 
+def _what_changed(before: tuple[str, Selection] | None) -> str:
+    """Why a threshold moved to a default: what differs from the choice it belonged to."""
+    source: Source | None = st.session_state.get(SOURCE)
+    selection: Selection | None = st.session_state.get(SELECTION)
+    if before is None or source is None or selection is None or before[0] != source.id:
+        return "new data was chosen"
+    old = before[1]
+    for field, words in (
+        ("label", "the label column changed"),
+        ("positive", "the positive class changed"),
+        ("score", "the score column changed"),
+        ("negate", "the scores were negated" if selection.negate else "the scores' sign changed"),
+        ("weight", "the weight column changed"),
+    ):
+        if getattr(old, field) != getattr(selection, field):
+            return words
+    return "the data changed"
+
+
 def sync_threshold(an: Analysis) -> float:
     """The current threshold for ``an``; call once per run before threshold widgets.
 
-    A new dataset or score column starts from the URL's ``?threshold=`` on
-    first load, else from the column's default (0.5 for probabilities).
+    A new dataset or column choice starts from the URL's ``?threshold=`` on
+    first load, else from the scores' default (0.5 for probabilities, 0 for
+    logits and decision-function values), and the controls say why it moved.
     The widget callbacks keep the slider, the exact input and the shared
     value equal, so a slider move writes no widget key here: writing them on
     every run would push stale values back into a slider moved quickly.
@@ -168,10 +271,14 @@ def sync_threshold(an: Analysis) -> float:
     if state.get(SCOPE) != an.key:
         first_load = SCOPE not in state
         from_url = _parse(st.query_params.get(THRESHOLD)) if first_load else None
+        if not first_load:
+            state[_RESET] = (an.key, an.slider.default, _what_changed(state.get(_CHOICE)))
         state[SCOPE] = an.key
         state[CURRENT] = from_url if from_url is not None else an.slider.default
         state[THRESHOLD] = an.slider.clamp(state[CURRENT])
         state[EXACT] = state[CURRENT]
+    choice = (state[SOURCE].id, state[SELECTION]) if state.get(SOURCE) else None
+    state[_CHOICE] = choice
     t = state[CURRENT]
     # Callbacks keep these equal, so normally nothing is written here.
     if state.get(THRESHOLD) != an.slider.clamp(t):
@@ -179,6 +286,16 @@ def sync_threshold(an: Analysis) -> float:
     if EXACT not in state:
         state[EXACT] = t
     return t
+
+
+def reset_note(an: Analysis) -> str | None:
+    """Why the threshold sits at its default, while it still does; else ``None``."""
+    reset = st.session_state.get(_RESET)
+    if reset is None or reset[0] != an.key or st.session_state.get(CURRENT) != reset[1]:
+        return None
+    return (
+        f"Threshold set to {an.threshold_text(reset[1])}, {an.slider.reason}, because {reset[2]}."
+    )
 
 
 def set_threshold(value: float) -> None:
@@ -250,22 +367,17 @@ def threshold_controls(an: Analysis) -> float:
             on_change=_from_exact,
             help="Any real number; it need not lie on the slider's grid.",
         )
-    choices: list[tuple[str, float, str]] = []
-    if an.kind == "probability":
-        choices.append(("0.5 (default)", 0.5, "The usual default cut for probabilities."))
-    if an.best_f1 is not None:
-        c = an.best_f1
-        choices.append((f"Best F1 ({c.threshold:.4g})", c.threshold, f"F1 = {c.value:.3f}"))
-    if an.youden is not None:
-        c = an.youden
-        choices.append(
-            (
-                f"Youden's J ({c.threshold:.4g})",
-                c.threshold,
-                f"recall + specificity − 1 = {c.value:.3f}",
-            )
-        )
+    choices = one_click_thresholds(an)
     cols = st.columns(len(choices) + 1) if choices else []
-    for col, (label, value, tip) in zip(cols, choices, strict=False):
-        col.button(label, on_click=set_threshold, args=(value,), help=tip, width="stretch")
+    for col, choice in zip(cols, choices, strict=False):
+        col.button(
+            choice.label,
+            on_click=set_threshold,
+            args=(choice.threshold,),
+            help=choice.help,
+            width="stretch",
+        )
+    note = reset_note(an)
+    if note:
+        st.caption(f":material/restart_alt: {note}")
     return t

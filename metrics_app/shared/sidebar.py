@@ -12,6 +12,7 @@ import streamlit as st
 
 from metrics_app.data import ColumnGuess, DataError, guess_columns, guess_positive, label_counts
 from metrics_app.data.demo import DEFAULT_DEMO, DEMOS
+from metrics_app.data.guess import column_of_class
 from metrics_app.shared import session
 from metrics_app.shared.format import escape_markdown
 
@@ -95,6 +96,13 @@ def _index(options: list, value: object) -> int:
     return options.index(value) if value in options else 0
 
 
+def _follow_positive(positive_key: str, score_key: str, own: dict[object, str]) -> None:
+    """A new positive class brings its own score column along, when one is named for it."""
+    column = own.get(st.session_state[positive_key])
+    if column is not None:
+        st.session_state[score_key] = column
+
+
 def _selection(source: session.Source) -> session.Selection | None:
     frame = source.frame
     columns = [str(c) for c in frame.columns]
@@ -107,29 +115,53 @@ def _selection(source: session.Source) -> session.Selection | None:
         index=_index(columns, default_label),
         key=f"label::{source.id}",
     )
-    counts = _label_counts(source.id, label, frame)
+    try:
+        counts = _label_counts(source.id, label, frame)
+    except DataError as err:
+        st.error(str(err), icon=":material/error:")
+        st.session_state[session.SELECTION_ERROR] = str(err)
+        return None
+    st.session_state.pop(session.SELECTION_ERROR, None)
     values = list(counts)
     if not values:
         st.error("The label column is empty: choose the column that holds the true classes.")
         return None
+    score_options = [c for c in columns if c != label]
+    own = {v: c for v in values if (c := column_of_class(v, score_options, values)) is not None}
     default_pos = demo.positive if demo else guess_positive(values, list(counts.values()))
+    positive_key, score_key = session.positive_key(source.id, label), session.score_key(source.id)
     positive = st.selectbox(
         "Positive class",
         values,
         index=_index(values, default_pos),
         format_func=lambda v: f"{v}  ({counts[v]:,} rows)",
-        key=f"positive::{source.id}::{label}",
+        key=positive_key,
+        on_change=_follow_positive,
+        args=(positive_key, score_key, own),
         help="The class the model is trying to find (fraud, spam, disease…). "
         "Every other label counts as negative.",
     )
-    score_options = [c for c in columns if c != label]
-    default_score = demo.scores[0] if demo else (guess.scores[0] if guess.scores else None)
+    if demo:
+        default_score = demo.scores[0]
+    else:
+        default_score = own.get(positive) or (guess.scores[0] if guess.scores else None)
     score = st.selectbox(
         "Score column (the model's output)",
         score_options,
         index=_index(score_options, default_score),
-        key=f"score::{source.id}",
+        key=score_key,
         help="Higher scores mean 'more likely positive'. Probabilities, logits or any real number.",
+    )
+    if own.get(positive) == score and len(own) > 1:
+        st.caption(
+            f"**{escape_markdown(score)}** is the score of **{escape_markdown(positive)}**, "
+            "matched by name; it follows the positive class."
+        )
+    negate = st.checkbox(
+        "Negate the scores",
+        key=session.negate_key(source.id, score),
+        help="Use minus the scores, for a model whose higher scores mean the other class "
+        "(for example a column that scores the negative class). Thresholds change sign too.",
     )
     weight_options: list[str | None] = [None, *(c for c in score_options if c != score)]
     default_weight = demo.weight if demo else guess.weight
@@ -140,7 +172,9 @@ def _selection(source: session.Source) -> session.Selection | None:
         format_func=lambda c: "none: every row counts once" if c is None else c,
         key=f"weight::{source.id}",
     )
-    return session.Selection(label=label, score=score, positive=positive, weight=weight)
+    return session.Selection(
+        label=label, score=score, positive=positive, weight=weight, negate=negate
+    )
 
 
 def data_sidebar() -> None:
