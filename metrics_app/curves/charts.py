@@ -35,12 +35,14 @@ import altair as alt
 import pandas as pd
 from scipy.special import ndtri
 
+from metrics_app.shared import format as fmt
 from metrics_app.shared.charts import CELL_COLOURS
 from metrics_core import OperatingPoint
 
 __all__ = [
     "DET_TICKS",
     "ISO_F1_LEVELS",
+    "MAX_COMPARED",
     "MODEL_COLOURS",
     "calibration_chart",
     "calibration_histogram",
@@ -63,6 +65,9 @@ MODEL_COLOURS: tuple[str, ...] = (
     "#0891b2",
     "#854d0e",
 )
+
+#: Most score columns that can be overlaid on the primary one: one colour each.
+MAX_COMPARED = len(MODEL_COLOURS) - 1
 
 #: F1 levels of the iso-F1 contours on the precision-recall chart.
 ISO_F1_LEVELS: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)
@@ -368,7 +373,7 @@ def _iso_f1_labels() -> alt.Chart:
     return alt.Chart(
         alt.InlineData(
             values=[
-                {"recall": 1.0, "precision": f / (2 - f), "label": f"F1 = {f:g}"}
+                {"recall": 1.0, "precision": f / (2 - f), "label": f"F1 = {fmt.significant(f, 6)}"}
                 for f in ISO_F1_LEVELS
             ]
         ),
@@ -431,7 +436,9 @@ def pr_chart(
     layers = [
         _iso_f1(),
         _iso_f1_labels(),
-        _hline(prevalence, f"Chance: precision = prevalence ({prevalence:.2%})", "chance"),
+        _hline(
+            prevalence, f"Chance: precision = prevalence ({fmt.percent(prevalence, 2)})", "chance"
+        ),
         _lines(x, y, _colour(models)),
         _points(primary, _plain(x), _plain(y), tooltip, None if point is None else point.threshold),
     ]
@@ -677,7 +684,7 @@ def ks_chart(
         mark=alt.MarkDef(type="rule", color=_INK, strokeDash=[5, 3], strokeWidth=1.5),
         encoding=alt.FacetedEncoding(
             x=alt.XDatum(t_draw, type="quantitative"),
-            tooltip=alt.TooltipValue(f"current threshold {threshold:.4g}"),
+            tooltip=alt.TooltipValue(f"current threshold {fmt.significant(threshold)}"),
         ),
         name="current_threshold",
     )
@@ -689,7 +696,7 @@ def ks_chart(
                     "threshold": ks_point.threshold,
                     "share_below": ks_point.fnr,
                     "share_below_neg": ks_point.specificity,
-                    "label": f"KS = {ks:.3f} at {ks_point.threshold:.4g}",
+                    "label": f"KS = {fmt.decimal(ks, 3)} at {fmt.significant(ks_point.threshold)}",
                 }
             ]
         )

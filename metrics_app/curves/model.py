@@ -17,7 +17,9 @@ totals, so each value is exactly the full sweep's value at that threshold.
 
 The probit transform of the DET curve lives here (scipy's ``ndtri``), not in
 :mod:`metrics_core`, which stays numpy-only. No Streamlit here: the caches and the
-chart-click callback live in :mod:`metrics_app.curves.state`.
+chart-click callback live in :mod:`metrics_app.curves.state`. The few sentences built
+here are those whose wording depends on a number (the threshold table's captions, the
+download's label); every number in them is written by :mod:`metrics_app.shared.format`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import pyarrow.csv as pa_csv
 from scipy.special import ndtri
 
 from metrics_app.data.guess import numeric_columns
+from metrics_app.shared import format as fmt
 from metrics_app.shared.analysis import Analysis
 from metrics_core import (
     CalibrationBins,
@@ -252,6 +255,25 @@ class Model:
         return self.an.score_name
 
 
+def different_row_counts(models: Sequence[Model]) -> bool:
+    """Whether the models were scored on different numbers of rows.
+
+    Each score column leaves out its own rows with a missing or non-finite score.
+    """
+    return len({m.an.prepared.n_used for m in models}) > 1
+
+
+def score_range(an: Analysis) -> tuple[float, float]:
+    """The lowest and highest score of ``an``: its last and first (decreasing) thresholds."""
+    thresholds = an.sweep.thresholds
+    return float(thresholds[-1]), float(thresholds[0])
+
+
+def nothing_flagged(point: OperatingPoint) -> bool:
+    """Whether no row is flagged at ``point`` (precision is then 0/0, undefined)."""
+    return point.n_flagged == 0
+
+
 def _with_current(idx: np.ndarray, sw: Sweep, threshold: float | None) -> np.ndarray:
     """``idx`` plus the sweep point of the current threshold (if anything is flagged)."""
     if threshold is None:
@@ -364,6 +386,16 @@ def det_frame(models: Sequence[Model], threshold: float | None = None) -> pd.Dat
     return _stack(models, threshold, "det", columns, None)
 
 
+def det_marker(point: OperatingPoint, cd: CurveData) -> tuple[float, float]:
+    """Where ``point`` sits on the DET chart: the probits of its FPR and FNR.
+
+    Clipped at ``cd.det_floor`` like the curve (see :func:`probit`), so the marker lies
+    on the line even where a rate is 0.
+    """
+    x, y = probit([point.fpr, point.fnr], cd.det_floor)
+    return float(x), float(y)
+
+
 def distribution_frame(model: Model, threshold: float | None = None) -> pd.DataFrame:
     """Both classes' cumulative score distributions: ``threshold, class, share_below``.
 
@@ -421,6 +453,44 @@ def compute_probability_scores(an: Analysis) -> ProbabilityScores:
     )
 
 
+def summary_frame(
+    models: Sequence[Model], probability: Mapping[str, ProbabilityScores | None]
+) -> pd.DataFrame:
+    """One row per model: its threshold-free statistics, as text ready to show.
+
+    Parameters
+    ----------
+    models : sequence of Model
+        The models, primary first.
+    probability : Mapping[str, ProbabilityScores or None]
+        Each model's Brier score and log loss by analysis key (``model.an.key``);
+        ``None`` for a model whose scores are not probabilities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Model, ROC AUC, Average precision, KS, Brier score, Log loss, Rows
+        used``. Values are formatted (undefined statistics read "undefined"; the
+        probability scores read "not probabilities" for other scores), so the table never
+        shows a bare NaN.
+    """
+    rows = []
+    for m in models:
+        prob = probability[m.an.key]
+        rows.append(
+            {
+                "Model": m.name,
+                "ROC AUC": fmt.decimal(m.cd.roc_auc, 4),
+                "Average precision": fmt.decimal(m.cd.average_precision, 4),
+                "KS": fmt.decimal(m.cd.ks, 3),
+                "Brier score": fmt.decimal(prob.brier, 4) if prob else "not probabilities",
+                "Log loss": fmt.decimal(prob.log_loss, 4) if prob else "not probabilities",
+                "Rows used": fmt.count(m.an.prepared.n_used),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def calibration_table(bins: CalibrationBins) -> pd.DataFrame:
     """Non-empty calibration bins as a frame to draw.
 
@@ -468,6 +538,11 @@ TABLE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("mcc", "mcc", "MCC"),
 )
 
+#: The threshold table's rate columns (after the threshold and four counts): (column, title).
+RATE_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (col, title) for col, _, title in TABLE_COLUMNS[5:]
+)
+
 
 def threshold_table(sw: Sweep, idx: np.ndarray | None = None) -> pd.DataFrame:
     """Counts and metrics at thresholds ``idx`` of ``sw`` (all of them by default).
@@ -502,7 +577,7 @@ def threshold_csv(sw: Sweep, *, max_rows: int = CSV_MAX_ROWS) -> bytes:
     step, _ = csv_plan(n, max_rows)
     idx = None if step == 1 else np.unique(np.r_[np.arange(0, n, step), n - 1])
     table = threshold_table(sw, idx)
-    rates = [col for col, _, _ in TABLE_COLUMNS[5:]]
+    rates = [col for col, _ in RATE_COLUMNS]
     table[rates] = table[rates].round(6)
     # Arrow's writer: ~7x faster than DataFrame.to_csv (1.7 s against 11 s for 1e6 rows
     # here), same text, floats written to round-trip exactly.
@@ -515,6 +590,54 @@ def threshold_csv(sw: Sweep, *, max_rows: int = CSV_MAX_ROWS) -> bytes:
         write_options=pa_csv.WriteOptions(include_header=False, quoting_style="none"),
     )
     return sink.getvalue()
+
+
+def table_caption(shown: int, n_thresholds: int) -> str:
+    """What the threshold table shows: every threshold, or ``shown`` of ``n_thresholds``."""
+    if shown < n_thresholds:
+        return (
+            f"Showing {fmt.count(shown)} of {fmt.count(n_thresholds)} distinct thresholds, "
+            "spread along the ROC curve, with the current one ticked. Empty cells are undefined "
+            "(0/0, e.g. precision when nothing is flagged)."
+        )
+    return (
+        f"All {fmt.count(n_thresholds)} distinct thresholds, with the current one ticked. "
+        "Empty cells are undefined (0/0, e.g. precision when nothing is flagged)."
+    )
+
+
+@dataclass(frozen=True)
+class CsvDownload:
+    """The threshold table's download button: its label, a note on the file, its file name."""
+
+    label: str
+    note: str
+    file_name: str
+
+
+def csv_download(n_thresholds: int, score_name: str, max_rows: int = CSV_MAX_ROWS) -> CsvDownload:
+    """Label, note and file name of the CSV of ``n_thresholds`` thresholds (see :func:`csv_plan`).
+
+    Examples
+    --------
+    >>> csv_download(1234, "p(fraud)").label
+    'Download all 1,234 thresholds (CSV)'
+    >>> csv_download(25, "p", max_rows=10).note.split(": ")[-1]
+    '9 rows. Counts exact, rates rounded to 6 decimals.'
+    """
+    step, rows = csv_plan(n_thresholds, max_rows)
+    total = fmt.count(n_thresholds)
+    if step == 1:
+        label = f"Download all {total} thresholds (CSV)"
+        note = "Every distinct threshold; counts exact, rates rounded to 6 decimals."
+    else:
+        label = f"Download {fmt.count(rows)} of {total} thresholds (CSV)"
+        note = (
+            f"All {total} thresholds would make a file of over a gigabyte, so the CSV keeps "
+            f"1 in every {fmt.count(step)} (and the lowest): {fmt.count(rows)} rows. Counts exact, "
+            "rates rounded to 6 decimals."
+        )
+    return CsvDownload(label, note, f"thresholds_{safe_file_stem(score_name)}.csv")
 
 
 def safe_file_stem(name: str) -> str:

@@ -1,11 +1,12 @@
-"""Streamlit state of the Curves page: the per-analysis caches and the chart-click callback.
+"""Streamlit state of the Curves page: caches, comparison models and the chart-click callback.
 
-Caches are keyed by the analysis key (a short string); the analysis itself is passed
-unhashed, so a rerun never hashes arrays.
+Caches are keyed by the analysis key (a short string) and bounded; the analysis itself is
+passed unhashed, so a rerun never hashes arrays.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 
@@ -19,35 +20,11 @@ from metrics_app.curves.model import (
     build_curve_data,
     compute_calibration,
     compute_probability_scores,
+    other_score_columns,
     threshold_from_event,
 )
-from metrics_app.shared import format as fmt
 from metrics_app.shared import session
 from metrics_app.shared.analysis import Analysis
-
-
-def summary_frame(models: Sequence[Model]) -> pd.DataFrame:
-    """One row per model: its threshold-free statistics, as text ready to show.
-
-    Columns ``Model, ROC AUC, Average precision, KS, Brier score, Log loss, Rows used``.
-    Values are formatted (undefined statistics read "undefined"; the probability scores
-    read "not probabilities" for other scores), so the table never shows a bare NaN.
-    """
-    rows = []
-    for m in models:
-        prob = probability_scores(m.an)
-        rows.append(
-            {
-                "Model": m.name,
-                "ROC AUC": fmt.decimal(m.cd.roc_auc, 4),
-                "Average precision": fmt.decimal(m.cd.average_precision, 4),
-                "KS": fmt.decimal(m.cd.ks, 3),
-                "Brier score": fmt.decimal(prob.brier, 4) if prob else "not probabilities",
-                "Log loss": fmt.decimal(prob.log_loss, 4) if prob else "not probabilities",
-                "Rows used": f"{m.an.prepared.n_used:,}",
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -75,6 +52,11 @@ def probability_scores(an: Analysis) -> ProbabilityScores | None:
     if an.kind != "probability":
         return None
     return _probability_scores_cached(an.key, an)
+
+
+def probability_scores_by_key(models: Sequence[Model]) -> dict[str, ProbabilityScores | None]:
+    """:func:`probability_scores` of every model, by analysis key (for ``summary_frame``)."""
+    return {m.an.key: probability_scores(m.an) for m in models}
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -114,6 +96,34 @@ def calibration_frames(
     if not frames:
         return None, skipped
     return (frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)), skipped
+
+
+def comparable_columns(source: session.Source, selection: session.Selection) -> list[str]:
+    """Score columns of ``source`` that can be overlaid on the sidebar's score column."""
+    return other_score_columns(
+        source.frame,
+        label=selection.label,
+        score=selection.score,
+        weight=selection.weight,
+        demo_scores=source.demo.scores if source.demo else (),
+    )
+
+
+def compare_key(source: session.Source, selection: session.Selection) -> str:
+    """Widget key of the comparison picker: one choice per dataset and score column."""
+    return f"compare::{source.id}::{selection.score}"
+
+
+def other_model(source: session.Source, selection: session.Selection, score: str) -> Model:
+    """The model of score column ``score``, with the sidebar's labels, class and weights.
+
+    Raises
+    ------
+    metrics_app.data.DataError
+        When that column cannot be used (the message says why).
+    """
+    other = session.analysis_for(source, dataclasses.replace(selection, score=score))
+    return model(other)
 
 
 def _apply_pick(key: str, name: str) -> None:

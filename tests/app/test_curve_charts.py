@@ -261,6 +261,54 @@ def test_csv_has_every_threshold_or_says_how_it_was_thinned(model: curves.Model)
     assert curves.csv_plan(12, 10) == (2, 7)  # 0, 2, 4, 6, 8, 10 and the last (11)
 
 
+def test_summary_frame_takes_the_probability_scores_it_is_given(model, other) -> None:
+    y, s = _yscore(model)
+    logits = _model(_table(logits=True), key="logits")
+    models = [model, other, logits]
+    probability = {m.an.key: curves.compute_probability_scores(m.an) for m in (model, other)}
+    frame = curves.summary_frame(models, {**probability, logits.an.key: None})
+    assert frame["Model"].tolist() == ["score", ODD_NAME, "score"]
+    first = frame.iloc[0]
+    assert first["ROC AUC"] == f"{skm.roc_auc_score(y, s):.4f}"
+    assert first["Average precision"] == f"{skm.average_precision_score(y, s):.4f}"
+    fpr, tpr, _ = skm.roc_curve(y, s)
+    assert first["KS"] == f"{np.max(tpr - fpr):.3f}"
+    assert first["Brier score"] == f"{skm.brier_score_loss(y, s):.4f}"
+    assert first["Log loss"] == f"{skm.log_loss(y, s):.4f}"
+    assert first["Rows used"] == f"{len(y):,}"
+    assert frame.iloc[2][["Brier score", "Log loss"]].tolist() == ["not probabilities"] * 2
+    with pytest.raises(KeyError):
+        curves.summary_frame([logits], probability)  # a missing entry is an error, not a guess
+
+
+def test_page_values(model, other) -> None:
+    assert not curves.different_row_counts([model, other])
+    fewer = _model(_table().iloc[:100])
+    assert curves.different_row_counts([model, fewer])
+    _, s = _yscore(model)
+    assert curves.score_range(model.an) == (s.min(), s.max())
+    point = model.an.at(0.5)
+    floor = model.cd.det_floor
+    assert curves.det_marker(point, model.cd) == pytest.approx((ndtri(point.fpr), ndtri(point.fnr)))
+    assert not curves.nothing_flagged(point)
+    assert curves.nothing_flagged(model.an.at(np.inf))
+    assert curves.det_marker(model.an.at(np.inf), model.cd) == (ndtri(floor), ndtri(1 - floor))
+
+
+def test_threshold_table_wording() -> None:
+    assert curves.table_caption(1001, 5000).startswith("Showing 1,001 of 5,000 distinct")
+    assert curves.table_caption(999, 999).startswith("All 999 distinct thresholds")
+    every = curves.csv_download(1234, ODD_NAME)
+    assert every.label == "Download all 1,234 thresholds (CSV)"
+    assert every.note.startswith("Every distinct threshold")
+    assert every.file_name == f"thresholds_{curves.safe_file_stem(ODD_NAME)}.csv"
+    step, rows = curves.csv_plan(12_345_678)
+    thinned = curves.csv_download(12_345_678, "score")
+    assert thinned.label == f"Download {rows:,} of 12,345,678 thresholds (CSV)"
+    assert f"1 in every {step} (and the lowest): {rows:,} rows." in thinned.note
+    assert [c for c, _ in curves.RATE_COLUMNS] == [c for c, _, _ in curves.TABLE_COLUMNS[5:]]
+
+
 def test_safe_file_stem() -> None:
     assert curves.safe_file_stem("model score/v2.csv") == "model_score_v2_csv"
     assert curves.safe_file_stem("../..") == "scores"
