@@ -5,9 +5,11 @@ positives, the time of each control on a sweep that is already built (and
 cached, as the app holds it):
 
 - (a) ``cost_curve`` over every candidate threshold, with its cheapest one;
-- (b) the same with per-row amounts: ``sum_below`` over the positives' scores
-  and amounts, then ``cost_curve(missed_amount=...)``; (b') the same with the
-  missed amounts cached (they depend on the data only, not on the costs);
+- (b) the same with per-row amounts: ``cost_curve(scores=..., amounts=...)``
+  with the positives' scores and amounts in row order, which sorts them and
+  sums them below every candidate (``sum_below``); (b') the same with the
+  positives already in score order, as the app caches them per amount column
+  (the sort then meets sorted data);
 - (c) ``threshold_for_fpr``, ``threshold_for_capacity``, ``threshold_for_precision``;
 - (d) ``at_prevalence`` over the whole sweep, then precision at every threshold;
 - (e) ``bootstrap_intervals`` for every metric at one threshold, ``n_boot=2000``;
@@ -61,7 +63,6 @@ from metrics_core import (
     compare_thresholds,
     cost_curve,
     roc_auc_interval,
-    sum_below,
     sweep,
     threshold_for_capacity,
     threshold_for_fpr,
@@ -96,9 +97,10 @@ class Data:
     s: np.ndarray
     amount: np.ndarray
     sw: object
-    pos_scores: np.ndarray
+    pos_scores: np.ndarray  # the positives in row order
     pos_amounts: np.ndarray
-    missed: np.ndarray  # sum_below at every candidate threshold, cached
+    sorted_scores: np.ndarray  # the positives in score order, cached as the app does
+    sorted_amounts: np.ndarray
     t: float  # a working threshold: the top 2% of rows flagged
     t2: float  # another: the top 5%
     capacity: int
@@ -113,8 +115,7 @@ def make_data(case: Case) -> Data:
     sw = sweep(y, s)
     _ = sw.fn, sw.tn  # cached properties: part of the cached sweep
     ordered = np.sort(s)[::-1]
-    th = sw.thresholds
-    candidates = np.concatenate(([np.nextafter(th[0], np.inf)], th))
+    by_score = np.argsort(s[y], kind="stable")
     return Data(
         y=y,
         s=s,
@@ -122,7 +123,8 @@ def make_data(case: Case) -> Data:
         sw=sw,
         pos_scores=s[y],
         pos_amounts=amount[y],
-        missed=sum_below(s[y], amount[y], candidates),
+        sorted_scores=s[y][by_score],
+        sorted_amounts=amount[y][by_score],
         t=float(ordered[case.n // 50]),
         t2=float(ordered[case.n // 20]),
         capacity=case.n // 100,
@@ -137,14 +139,11 @@ def ours_cost(d: Data):
 
 
 def ours_cost_amounts(d: Data):
-    th = d.sw.thresholds
-    candidates = np.concatenate(([np.nextafter(th[0], np.inf)], th))
-    missed = sum_below(d.pos_scores, d.pos_amounts, candidates)
-    return cost_curve(d.sw, COSTS, missed_amount=missed).best
+    return cost_curve(d.sw, COSTS, scores=d.pos_scores, amounts=d.pos_amounts).best
 
 
 def ours_cost_cached_amounts(d: Data):
-    return cost_curve(d.sw, COSTS, missed_amount=d.missed).best
+    return cost_curve(d.sw, COSTS, scores=d.sorted_scores, amounts=d.sorted_amounts).best
 
 
 def ours_prevalence(d: Data):
@@ -222,7 +221,7 @@ OPS = (
     Op("a", "(a) cost_curve + best", "control", ours_cost, "1 cost: confusion_matrix", sk_one_cost),
     Op(
         "b",
-        "(b) sum_below + cost_curve (amounts)",
+        "(b) cost_curve with amounts",
         "control",
         ours_cost_amounts,
         "1 cost: confusion_matrix + amounts",
@@ -230,7 +229,7 @@ OPS = (
     ),
     Op(
         "b2",
-        "(b') cost_curve, missed_amount cached",
+        "(b') cost_curve, amounts in score order",
         "control",
         ours_cost_cached_amounts,
         "1 cost: confusion_matrix + amounts",
@@ -410,9 +409,9 @@ def legend(repeats: int, sizes: list[int]) -> str:
             "bool with the given share of positives (prev); amounts lognormal(3, 1) per row.",
             "- every control runs on a sweep built beforehand, with its fn/tn arrays "
             "already computed (the app caches it); sweep build is shown once for context.",
-            "- (b) includes sorting the positives' scores (sum_below) each call; (b') "
-            "reuses missed amounts computed once per data set (they do not depend on the "
-            "costs); "
+            "- (b) sorts the positives' scores (inside cost_curve, by sum_below) each call; "
+            "(b') passes them already in score order, as the app caches them once per amount "
+            "column, so that sort is a linear pass; "
             "(d) re-weights the whole sweep to 0.1% positives, then precision at every "
             "threshold; (e) bootstraps the counts at the threshold flagging the top 2% "
             "(all 19 metrics); (g) compares the top-2% and top-5% thresholds.",

@@ -228,7 +228,8 @@ def sum_below(scores: np.ndarray, values: np.ndarray, thresholds: ArrayLike) -> 
 
     One sort of ``scores``, one cumulative sum, one binary search per
     threshold. Used for per-row amounts: the amount lost to positives a
-    threshold misses is ``sum_below(pos_scores, pos_amounts, thresholds)``.
+    threshold misses is ``sum_below(pos_scores, pos_amounts, thresholds)``, which
+    is what :func:`cost_curve` adds up when given amounts.
 
     Parameters
     ----------
@@ -255,8 +256,21 @@ def sum_below(scores: np.ndarray, values: np.ndarray, thresholds: ArrayLike) -> 
     return prefix[idx]
 
 
-def cost_curve(sweep: Sweep, costs: Costs, *, missed_amount: ArrayLike | None = None) -> CostCurve:
+def cost_curve(
+    sweep: Sweep,
+    costs: Costs,
+    *,
+    scores: ArrayLike | None = None,
+    amounts: ArrayLike | None = None,
+) -> CostCurve:
     """Net cost at every candidate threshold, and the cheapest one.
+
+    The candidates are a threshold just above the highest score (flags
+    nothing), then ``sweep.thresholds``. With per-row amounts, each missed
+    positive also loses its own amount: at every candidate the amounts of the
+    positives scoring below it are added up (:func:`sum_below`: one sort of
+    ``scores``, one binary search per candidate) and added to the cost of the
+    false negatives.
 
     Parameters
     ----------
@@ -265,17 +279,24 @@ def cost_curve(sweep: Sweep, costs: Costs, *, missed_amount: ArrayLike | None = 
     costs : Costs
         Cost of each false positive and false negative, gain of each true
         positive and true negative.
-    missed_amount : array-like of shape (len(sweep) + 1,), optional
-        Per-row amounts lost to missed positives at each candidate threshold
-        (flag-nothing first, then ``sweep.thresholds``), e.g. from
-        :func:`sum_below` over the positives' scores and transaction values.
-        Added to the cost of false negatives.
+    scores : array-like of shape (n_pos,), optional
+        The scores of the positive rows, given together with ``amounts``.
+    amounts : array-like of shape (n_pos,), optional
+        What each of those positives loses when it is missed (``score <
+        threshold``), e.g. a transaction's value; with sample weights, the
+        amount times the row's weight. Finite numbers.
 
     Returns
     -------
     CostCurve
         Cost at each candidate; ``.best`` is the cheapest threshold (the
-        highest among equal costs).
+        highest among equal costs). Without amounts ``missed_amount`` is zeros.
+
+    Raises
+    ------
+    ValueError
+        If only one of ``scores`` and ``amounts`` is given, if they differ in
+        length or are not 1-D, or if either holds NaN or inf.
 
     Examples
     --------
@@ -284,6 +305,15 @@ def cost_curve(sweep: Sweep, costs: Costs, *, missed_amount: ArrayLike | None = 
     >>> c = cost_curve(sw, Costs(fp=1, fn=5))
     >>> c.best.threshold, c.best.total
     (0.35, 1.0)
+
+    The positive scored 0.35 is a payment of 100, the one scored 0.8 of 20:
+    missing either also loses its amount.
+
+    >>> c = cost_curve(sw, Costs(fp=1, fn=5), scores=[0.35, 0.8], amounts=[100.0, 20.0])
+    >>> c.missed_amount.tolist()
+    [120.0, 100.0, 100.0, 0.0, 0.0]
+    >>> c.cost.tolist()
+    [130.0, 105.0, 106.0, 1.0, 2.0]
     """
     top = float(sweep.thresholds[0])
     nothing = float(np.nextafter(top, np.inf))
@@ -293,23 +323,42 @@ def cost_curve(sweep: Sweep, costs: Costs, *, missed_amount: ArrayLike | None = 
     fp = np.concatenate((zero, sweep.fp)).astype(np.float64)
     fn = sweep.n_pos - tp
     tn = sweep.n_neg - fp
-    if missed_amount is None:
+    if scores is None and amounts is None:
         missed = np.zeros_like(tp)
     else:
-        missed = np.asarray(missed_amount, dtype=np.float64)
-        if missed.shape == tp.shape and not np.isfinite(missed).all():
-            raise ValueError(
-                "missed_amount contains NaN or inf: every amount must be a finite number."
-            )
-        if missed.shape != tp.shape:
-            raise ValueError(
-                f"missed_amount has {missed.shape[0]} values; it needs one per candidate "
-                f"threshold ({tp.shape[0]}: flag-nothing, then each distinct score)."
-            )
+        missed = sum_below(*_check_amounts(scores, amounts), thresholds)
     cost = np.asarray(costs.net(tp, fp, fn, tn, missed), dtype=np.float64)
     for arr in (thresholds, tp, fp, fn, tn, missed, cost):
         arr.flags.writeable = False
     return CostCurve(thresholds, tp, fp, fn, tn, missed, cost, costs)
+
+
+def _check_amounts(scores: ArrayLike | None, amounts: ArrayLike | None) -> tuple[np.ndarray, ...]:
+    """The positives' scores and amounts as float64 arrays, or a ValueError saying what is wrong."""
+    if scores is None or amounts is None:
+        given, missing = ("scores", "amounts") if amounts is None else ("amounts", "scores")
+        raise ValueError(
+            f"{given} was given without {missing}: pass both (the positives' scores and the "
+            "amount each loses when missed), or neither."
+        )
+    s = np.asarray(scores, dtype=np.float64)
+    a = np.asarray(amounts, dtype=np.float64)
+    if s.ndim != 1 or a.ndim != 1:
+        raise ValueError(
+            f"scores and amounts must be 1-D, one value per positive row; got shapes {s.shape} "
+            f"and {a.shape}."
+        )
+    if a.shape != s.shape:
+        raise ValueError(
+            f"amounts has {a.shape[0]} values but scores has {s.shape[0]}; pass one amount per "
+            "positive row's score, in the same order."
+        )
+    for name, values in (("scores", s), ("amounts", a)):
+        if not np.isfinite(values).all():
+            raise ValueError(
+                f"{name} contains NaN or inf: every {name[:-1]} must be a finite number."
+            )
+    return s, a
 
 
 # --- deployment base rate ------------------------------------------------------------

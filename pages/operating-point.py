@@ -5,7 +5,6 @@ two thresholds, all around the threshold shared with the other pages.
 """
 
 import functools
-import math
 
 import pandas as pd
 import streamlit as st
@@ -19,110 +18,97 @@ from metrics_app.shared import format as fmt
 from metrics_app.shared import frame, session
 from metrics_app.shared.analysis import Analysis
 from metrics_app.shared.format import escape_markdown
-from metrics_app.shared.format import metric_value as format_value
-from metrics_core import CostCurve, Costs, compare_thresholds
+from metrics_core import CostCurve, Costs, Interval, compare_thresholds
 
 frame.run_inside_frame()
 
 st.title("Choose an operating point", anchor=False)
 an = session.current_analysis()
 
-_PCT = st.column_config.NumberColumn(format="%.2f%%")
+COST_INPUTS = (
+    ("cost_fp", "Cost of a false positive", "Per false alarm, e.g. the cost of a review."),
+    ("cost_fn", "Cost of a false negative", "Per miss, e.g. a fraud that goes through."),
+    ("gain_tp", "Gain of a true positive", "Per positive caught (optional)."),
+    ("gain_tn", "Gain of a true negative", "Per negative cleared (optional)."),
+)
 
 
-def _fmt(x: float, digits: int = 4) -> str:
-    return "undefined" if math.isnan(x) else f"{x:.{digits}f}"
-
-
-def defaults(an: Analysis) -> dict[str, object]:
-    """Inputs on a first visit; the capacity and base rate start from this file's figures."""
-    values = {key: spec.default for key, spec in cards.SETTINGS.items()}
-    values["capacity_rows"] = float(max(1, round(an.prepared.n_used * 0.01)))
-    values["deploy_prev"] = round(max(min(an.prepared.prevalence * 100, 99.999), 0.001), 3)
-    return values
-
-
-def costs_tab(
-    an: Analysis, source: session.Source, sel: session.Selection, t: float
-) -> CostCurve | None:
-    """Expected cost against the threshold, the cheapest threshold, and why."""
+def cost_inputs(source: session.Source, sel: session.Selection) -> Costs | None:
+    """The costs, the gains and the amount column; None (with a warning) while one is empty."""
     st.markdown(
         "What does each kind of error cost you? Enter a cost per **false alarm** (a flagged "
         "negative: a review, an annoyed customer) and per **miss** (an unflagged positive), and "
         "optionally a gain per correct decision. The cheapest threshold minimises the total."
     )
-    cols = st.columns(4)
-    inputs = (
-        ("cost_fp", "Cost of a false positive", "Per false alarm, e.g. the cost of a review."),
-        ("cost_fn", "Cost of a false negative", "Per miss, e.g. a fraud that goes through."),
-        ("gain_tp", "Gain of a true positive", "Per positive caught (optional)."),
-        ("gain_tn", "Gain of a true negative", "Per negative cleared (optional)."),
-    )
-    for col, (key, label, tip) in zip(cols, inputs, strict=True):
+    for col, (key, label, tip) in zip(st.columns(4), COST_INPUTS, strict=True):
         col.number_input(label, min_value=0.0, step=1.0, format="%.4g", key=key, help=tip)
-    options = ds.amount_options(source.frame, (sel.label, sel.score, sel.weight))
-    if st.session_state.get("amount_col") not in options:
-        st.session_state["amount_col"] = ""
     st.selectbox(
         "Per-row amount lost on a miss (optional)",
-        options,
+        ds.amount_options(source.frame, (sel.label, sel.score, sel.weight)),
         key="amount_col",
         format_func=lambda c: c or "none: every miss costs the same",
         help="A column such as a transaction's value: each missed positive also loses its own "
         "amount, on top of the fixed cost above.",
     )
-    values = {k: st.session_state[k] for k, *_ in inputs}
-    empty = [label for key, label, _ in inputs if values[key] is None]
+    values = {key: st.session_state[key] for key, *_ in COST_INPUTS}
+    empty = [label for key, label, _ in COST_INPUTS if values[key] is None]
     if empty:
         st.warning(
             f"Enter a number for: {', '.join(empty)} (0 if it does not apply).",
             icon=":material/edit:",
         )
         return None
-    costs = Costs(
+    return Costs(
         fp=values["cost_fp"], fn=values["cost_fn"], tp=values["gain_tp"], tn=values["gain_tn"]
     )
-    column = st.session_state["amount_col"] or None
-    missed = None
-    if column is not None:
-        try:
-            missed, n_missing = ds.missed(an, source.frame, column)
-        except DataError as err:
-            st.error(str(err), icon=":material/error:")
-            return None
-        if n_missing:
-            st.warning(
-                f"{n_missing:,} of the rows used have no amount in {escape_markdown(column)}; "
-                "they count as 0 when missed.",
-                icon=":material/warning:",
-            )
-    if costs == Costs(0, 0, 0, 0) and column is None:
-        st.info("Every cost and gain is 0: every threshold costs nothing.")
-    curve, drawn = ds.cost_curve_for(an, costs, column, missed)
-    here, best = curve.at(t), curve.best
+
+
+def amounts_input(an: Analysis, source: session.Source, column: str) -> decision.MissAmounts | None:
+    """The amount column's values, with a note on missing ones; None (with why) if unusable."""
+    try:
+        amounts = ds.amounts_for(an, source.frame, column)
+    except DataError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
+    if amounts.n_missing:
+        st.warning(
+            f"{fmt.count(amounts.n_missing)} of the rows used have no amount in "
+            f"{escape_markdown(column)}; they count as 0 when missed.",
+            icon=":material/warning:",
+        )
+    return amounts
+
+
+def cost_summary(s: decision.CostSummary) -> None:
+    """The cost here and at the cheapest threshold, and the button to switch."""
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Net cost at the current threshold", fmt.money(here.total), border=True)
+    c1.metric("Net cost at the current threshold", fmt.money(s.here.total), border=True)
     c2.metric(
         "Cheapest threshold",
-        "flag nothing" if best.flags_nothing else f"{best.threshold:.6g}",
+        "flag nothing" if s.best.flags_nothing else fmt.threshold(s.best.threshold),
         border=True,
         help="The highest threshold among those with the lowest net cost.",
     )
-    c3.metric("Net cost there", fmt.money(best.total), border=True)
+    c3.metric("Net cost there", fmt.money(s.best.total), border=True)
     c4.metric(
         "Saving if you switch",
-        fmt.money(here.total - best.total),
+        fmt.money(s.saving),
         border=True,
         help="Net cost at the current threshold minus the lowest net cost.",
     )
     st.button(
         "Use the cheapest threshold",
         on_click=session.set_threshold,
-        args=(best.threshold,),
+        args=(s.best.threshold,),
         icon=":material/savings:",
-        disabled=here.total == best.total,
+        disabled=s.here.total == s.best.total,
         key="use_cheapest",
     )
+
+
+def cost_chart(s: decision.CostSummary, drawn: pd.DataFrame, t: float) -> None:
+    """Net cost against threshold; says so when the axis stops below the highest cost."""
+    here, best = s.here, s.best
     st.altair_chart(
         decision_charts.cost_chart(
             drawn,
@@ -134,13 +120,17 @@ def costs_tab(
         width="stretch",
     )
     top = decision_charts.cost_axis_top(drawn, here.total)
-    worst = drawn.loc[drawn["cost"].idxmax()]
-    if worst["cost"] > top:
+    worst_threshold, worst_cost = decision.highest_cost(drawn)
+    if worst_cost > top:
         st.caption(
             f"The cost axis stops at {fmt.money(top)} so that the region near the "
             "cheapest threshold stays readable; the highest net cost is "
-            f"{fmt.money(worst['cost'])}, at threshold {worst['threshold']:.6g}."
+            f"{fmt.money(worst_cost)}, at threshold {fmt.threshold(worst_threshold)}."
         )
+
+
+def cost_details(an: Analysis, curve: CostCurve, t: float) -> None:
+    """Why the cheapest threshold is cheapest, and the cost cell by cell."""
     st.markdown("**Why it is cheapest.** " + decision.cost_reason(curve))
     breakdown = decision.cost_breakdown_frame(curve, t)
     st.dataframe(
@@ -154,7 +144,80 @@ def costs_tab(
     )
     if an.sweep.weighted:
         st.caption("Counts are sums of the weight column, so costs are weighted too.")
+
+
+def costs_tab(
+    an: Analysis, source: session.Source, sel: session.Selection, t: float
+) -> CostCurve | None:
+    """Expected cost against the threshold, the cheapest threshold, and why."""
+    costs = cost_inputs(source, sel)
+    if costs is None:
+        return None
+    column = st.session_state["amount_col"] or None
+    amounts = None
+    if column is not None:
+        amounts = amounts_input(an, source, column)
+        if amounts is None:
+            return None
+    if costs == Costs(0, 0, 0, 0) and column is None:
+        st.info("Every cost and gain is 0: every threshold costs nothing.")
+    curve, drawn = ds.cost_curve_for(an, costs, column, amounts)
+    summary = decision.cost_summary(curve, t)
+    cost_summary(summary)
+    cost_chart(summary, drawn, t)
+    cost_details(an, curve, t)
     return curve
+
+
+def constraint_inputs(an: Analysis) -> decision.ConstraintLevels | None:
+    """The precision, recall, false-positive-rate and capacity inputs; None while one is empty."""
+    c1, c2, c3 = st.columns(3)
+    c1.number_input("Precision at least (%)", 0.0, 100.0, step=1.0, key="min_precision")
+    c2.number_input("Recall at least (%)", 0.0, 100.0, step=1.0, key="min_recall")
+    c3.number_input("False positive rate at most (%)", 0.0, 100.0, step=0.5, key="max_fpr")
+    c4, c5 = st.columns([1, 2], vertical_alignment="bottom")
+    mode = c4.radio("Capacity", ("rows", "percent of rows"), key="capacity_mode", horizontal=True)
+    if mode == "rows":
+        c5.number_input(
+            "Rows that can be flagged", min_value=0.0, step=10.0, key="capacity_rows", format="%.0f"
+        )
+    else:
+        c5.number_input(
+            "Share of rows that can be flagged (%)", 0.0, 100.0, step=0.5, key="capacity_pct"
+        )
+    state = st.session_state
+    return decision.constraint_levels(
+        an.sweep,
+        min_precision=state["min_precision"],
+        min_recall=state["min_recall"],
+        max_fpr=state["max_fpr"],
+        capacity_rows=state.get("capacity_rows"),
+        capacity_pct=state.get("capacity_pct"),
+        by_share=mode != "rows",
+    )
+
+
+def constraint_result(i: int, r: decision.Constraint, t: float) -> None:
+    """One rule's threshold with its button, or why no threshold meets it."""
+    with st.container(border=True):
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        if r.choice is None:
+            left.markdown(f"**{escape_markdown(r.name)}**: no threshold meets it.")
+            left.caption(escape_markdown(r.message))
+            return
+        left.markdown(
+            f"**{escape_markdown(r.name)}** → threshold **{fmt.threshold(r.choice.threshold)}** "
+            f"({escape_markdown(r.goal)} under the rule)"
+        )
+        left.caption(escape_markdown(r.message))
+        right.button(
+            "Use it",
+            key=f"use_constraint_{i}",
+            on_click=session.set_threshold,
+            args=(r.choice.threshold,),
+            disabled=r.choice.threshold == t,
+            width="stretch",
+        )
 
 
 def constraints_tab(an: Analysis, t: float) -> list[decision.Constraint]:
@@ -165,55 +228,13 @@ def constraints_tab(an: Analysis, t: float) -> list[decision.Constraint]:
         "a day*. Each rule below gives the threshold that does best under it, or says that "
         "none meets it."
     )
-    c1, c2, c3 = st.columns(3)
-    c1.number_input("Precision at least (%)", 0.0, 100.0, step=1.0, key="min_precision")
-    c2.number_input("Recall at least (%)", 0.0, 100.0, step=1.0, key="min_recall")
-    c3.number_input("False positive rate at most (%)", 0.0, 100.0, step=0.5, key="max_fpr")
-    c4, c5 = st.columns([1, 2], vertical_alignment="bottom")
-    mode = c4.radio("Capacity", ("rows", "percent of rows"), key="capacity_mode", horizontal=True)
-    total = float(an.sweep.total)
-    if mode == "rows":
-        c5.number_input(
-            "Rows that can be flagged", min_value=0.0, step=10.0, key="capacity_rows", format="%.0f"
-        )
-        capacity = st.session_state["capacity_rows"]
-    else:
-        c5.number_input(
-            "Share of rows that can be flagged (%)", 0.0, 100.0, step=0.5, key="capacity_pct"
-        )
-        pct = st.session_state["capacity_pct"]
-        capacity = None if pct is None else decision.capacity_from_share(pct, total)
-    levels = {k: st.session_state[k] for k in ("min_precision", "min_recall", "max_fpr")}
-    if any(v is None for v in levels.values()) or capacity is None:
+    levels = constraint_inputs(an)
+    if levels is None:
         st.warning("Enter a number in every field above.", icon=":material/edit:")
         return []
-    results = ds.constraints_for(
-        an,
-        min_precision=levels["min_precision"] / 100,
-        min_recall=levels["min_recall"] / 100,
-        max_fpr=levels["max_fpr"] / 100,
-        capacity=capacity,
-    )
+    results = ds.constraints_for(an, levels)
     for i, r in enumerate(results):
-        with st.container(border=True):
-            left, right = st.columns([4, 1], vertical_alignment="center")
-            if r.choice is None:
-                left.markdown(f"**{escape_markdown(r.name)}**: no threshold meets it.")
-                left.caption(escape_markdown(r.message))
-                continue
-            left.markdown(
-                f"**{escape_markdown(r.name)}** → threshold **{r.choice.threshold:.6g}** "
-                f"({escape_markdown(r.goal)} under the rule)"
-            )
-            left.caption(escape_markdown(r.message))
-            right.button(
-                "Use it",
-                key=f"use_constraint_{i}",
-                on_click=session.set_threshold,
-                args=(r.choice.threshold,),
-                disabled=r.choice.threshold == t,
-                width="stretch",
-            )
+        constraint_result(i, r, t)
     if an.sweep.weighted:
         st.caption("With a weight column, capacity counts weight, not rows.")
     return results
@@ -221,11 +242,10 @@ def constraints_tab(an: Analysis, t: float) -> list[decision.Constraint]:
 
 def base_rate_tab(an: Analysis, t: float) -> None:
     """Metrics re-weighted to the share of positives expected in deployment."""
-    file_prev = float(an.sweep.n_pos / an.sweep.total)
     st.markdown(
-        f"This file has **{file_prev * 100:.3g}%** positives. If production will see a "
-        "different share, precision, NPV, accuracy and F1 change even though the model does "
-        "not. Recall and specificity stay the same."
+        f"This file has **{fmt.significant_percent(decision.positive_share(an.sweep))}** "
+        "positives. If production will see a different share, precision, NPV, accuracy and F1 "
+        "change even though the model does not. Recall and specificity stay the same."
     )
     st.toggle("Deployment has a different share of positives", key="deploy_on")
     if not st.session_state["deploy_on"]:
@@ -238,30 +258,22 @@ def base_rate_tab(an: Analysis, t: float) -> None:
         format="%.3f",
         key="deploy_prev",
     )
-    prev = st.session_state["deploy_prev"]
-    if prev is None:
+    percent = st.session_state["deploy_prev"]
+    if percent is None:
         st.warning("Enter the expected share of positives.", icon=":material/edit:")
         return
-    prev /= 100
-    point = an.at(t)
-    labels = (f"this file ({file_prev * 100:.3g}%)", f"deployment ({prev * 100:.3g}%)")
-    table = decision.base_rate_table(point, prev)
-    table = table.rename(columns={"file": labels[0], "deployment": labels[1]})
+    view = decision.base_rate_view(an.sweep, an.at(t), percent)
     left, right = st.columns([2, 3])
     with left:
-        st.markdown(f"**At threshold {t:.6g}**")
+        st.markdown(f"**At threshold {fmt.threshold(t)}**")
         st.dataframe(
-            table,
+            view.table,
             hide_index=True,
-            column_config={c: st.column_config.NumberColumn(format="%.4f") for c in labels},
+            column_config={c: st.column_config.NumberColumn(format="%.4f") for c in view.labels},
         )
     with right:
         st.altair_chart(
-            decision_charts.pr_base_rate_chart(
-                decision.pr_prevalence_frame(an.sweep, prev, labels),
-                decision.base_rate_frame(point, prev, labels),
-            ),
-            width="stretch",
+            decision_charts.pr_base_rate_chart(view.curves, view.points), width="stretch"
         )
     st.caption(
         "Assumption: within each class the scores are distributed as in this file (the model "
@@ -270,65 +282,70 @@ def base_rate_tab(an: Analysis, t: float) -> None:
     )
 
 
+RANKING_METRICS = (
+    (
+        "roc_auc",
+        "ROC AUC",
+        "DeLong's interval, computed exactly from the counts at every distinct score.",
+    ),
+    (
+        "average_precision",
+        "Average precision",
+        "Logit interval (Boyd, Eng and Page, 2013); undefined when AP is exactly 0 or 1.",
+    ),
+)
+
+
+def ranking_metrics(ranking: dict[str, Interval], level: float) -> None:
+    """ROC AUC and average precision, each with its interval."""
+    for col, (key, name, tip) in zip(st.columns(2), RANKING_METRICS, strict=True):
+        iv = ranking[key]
+        col.metric(
+            name,
+            fmt.decimal(iv.estimate, 4),
+            delta=f"{fmt.percent(level, 0)} CI {fmt.decimal(iv.low, 4)} – {fmt.decimal(iv.high, 4)}"
+            if iv.defined
+            else "CI undefined",
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+            help=tip,
+        )
+
+
 def uncertainty_tab(an: Analysis, t: float) -> dict:
     """Confidence intervals of the metrics at the threshold, and of ROC AUC and AP."""
-    level = (
-        st.radio(
-            "Confidence level",
-            (80, 90, 95, 99),
-            key="ci_level",
-            format_func=lambda v: f"{v}%",
-            horizontal=True,
-            help="How sure the interval should be to contain the value on new data like this.",
-        )
-        / 100
+    choice = st.radio(
+        "Confidence level",
+        (80, 90, 95, 99),
+        key="ci_level",
+        format_func=lambda v: f"{v}%",
+        horizontal=True,
+        help="How sure the interval should be to contain the value on new data like this.",
     )
+    level = decision.from_percent(choice)
     point = an.at(t)
     intervals = decision.point_intervals(an, point, level)
     ranking = ds.ranking_intervals(an, level)
-    frame = decision.interval_frame(intervals)
     st.markdown(
-        f"**Metrics at threshold {t:.6g}**, with {level:.0%} intervals: how much each could "
-        "move on another sample of the same size."
+        f"**Metrics at threshold {fmt.threshold(t)}**, with {fmt.percent(level, 0)} intervals: "
+        "how much each could move on another sample of the same size."
     )
-    if not frame["note"].any():
-        frame = frame.drop(columns="note")
     st.dataframe(
-        frame,
+        decision.interval_frame(intervals),
         hide_index=True,
         column_config={
             "value": st.column_config.NumberColumn(format="%.4f"),
-            "low": st.column_config.NumberColumn(f"{level:.0%} low", format="%.4f"),
-            "high": st.column_config.NumberColumn(f"{level:.0%} high", format="%.4f"),
+            "low": st.column_config.NumberColumn(f"{fmt.percent(level, 0)} low", format="%.4f"),
+            "high": st.column_config.NumberColumn(f"{fmt.percent(level, 0)} high", format="%.4f"),
         },
     )
-    auc, ap = ranking["roc_auc"], ranking["average_precision"]
-    c1, c2 = st.columns(2)
-    c1.metric(
-        "ROC AUC",
-        _fmt(auc.estimate),
-        delta=f"{level:.0%} CI {_fmt(auc.low)} – {_fmt(auc.high)}"
-        if auc.defined
-        else "CI undefined",
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-        help="DeLong's interval, computed exactly from the counts at every distinct score.",
-    )
-    c2.metric(
-        "Average precision",
-        _fmt(ap.estimate),
-        delta=f"{level:.0%} CI {_fmt(ap.low)} – {_fmt(ap.high)}" if ap.defined else "CI undefined",
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-        help="Logit interval (Boyd, Eng and Page, 2013); undefined when AP is exactly 0 or 1.",
-    )
-    few = min(point.tp, point.fp, point.fn, point.tn)
-    if few < 5:
+    ranking_metrics(ranking, level)
+    few = decision.thin_cell(point)
+    if few is not None:
         st.warning(
-            f"A cell of the confusion matrix holds only {few:,.6g} rows: intervals from so few "
-            "cases are rough, and a cell of 0 stays 0 in every resample.",
+            f"A cell of the confusion matrix holds only {fmt.count(few)} rows: intervals from so "
+            "few cases are rough, and a cell of 0 stays 0 in every resample.",
             icon=":material/warning:",
         )
     st.caption(
@@ -344,13 +361,36 @@ def uncertainty_tab(an: Analysis, t: float) -> dict:
     return {"intervals": intervals, "ranking": ranking}
 
 
+def changed_rows(an: Analysis, frame: pd.DataFrame, t: float, b: float) -> None:
+    """The rows that change cell between A and B, and their download."""
+    tr = compare_thresholds(an.sweep, t, b)
+    n = tr.n_changed
+    if n == 0:
+        st.info("No row changes cell between A and B: no score lies between them.")
+        return
+    direction = "flags" if b < t else "unflags"
+    st.markdown(f"Going from A to B {direction} **{fmt.count(n)}** rows:")
+    st.dataframe(decision.transition_frame(tr), hide_index=True)
+    st.download_button(
+        f"Download the {fmt.count(n)} rows that change (CSV)",
+        data=functools.partial(decision.changed_rows_csv, frame, an, t, b),
+        file_name="rows_between_thresholds.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="changed_rows_csv",
+    )
+    st.caption(
+        "The rows as read, with each row's cell at A and at B. Text that a spreadsheet "
+        "would run as a formula (starting with = + - @) is prefixed with an apostrophe."
+    )
+
+
 def compare_tab(an: Analysis, frame: pd.DataFrame, t: float) -> None:
     """What changes between the current threshold (A) and another one (B)."""
-    if st.session_state.get("threshold_b") is None:
-        default = an.best_f1.threshold if an.best_f1 is not None else an.slider.default
-        st.session_state["threshold_b"] = float(default)
+    ds.start_threshold_b(an)
     c1, c2 = st.columns(2)
-    c1.metric("Threshold A (current)", f"{t:.6g}", border=True)
+    c1.metric("Threshold A (current)", fmt.threshold(t), border=True)
     with c2:
         st.number_input(
             "Threshold B",
@@ -363,56 +403,10 @@ def compare_tab(an: Analysis, frame: pd.DataFrame, t: float) -> None:
     if b is None:
         st.warning("Enter threshold B.", icon=":material/edit:")
         return
-    tr = compare_thresholds(an.sweep, t, b)
-    pa, pb = an.at(t), an.at(b)
-    rows = []
-    for key, name, pct in (
-        ("n_flagged", "Flagged", False),
-        ("tp", "TP", False),
-        ("fp", "FP", False),
-        ("fn", "FN", False),
-        ("tn", "TN", False),
-        ("precision", "Precision", True),
-        ("recall", "Recall", True),
-        ("f1", "F1", False),
-        ("fpr", "FPR", True),
-    ):
-        va, vb = float(getattr(pa, key)), float(getattr(pb, key))
-        if pct or key == "f1":
-            rows.append(
-                {"": name, "A": format_value(va, percent=pct), "B": format_value(vb, percent=pct)}
-            )
-        else:
-            rows.append(
-                {
-                    "": name,
-                    "A": f"{va:,.6g}",
-                    "B": f"{vb:,.6g}",
-                }
-            )
     left, right = st.columns(2)
-    left.dataframe(pd.DataFrame(rows), hide_index=True)
+    left.dataframe(decision.compare_frame(an.at(t), an.at(b)), hide_index=True)
     with right:
-        n = tr.n_changed
-        if n == 0:
-            st.info("No row changes cell between A and B: no score lies between them.")
-            return
-        direction = "flags" if b < t else "unflags"
-        st.markdown(f"Going from A to B {direction} **{n:,.6g}** rows:")
-        st.dataframe(decision.transition_frame(tr), hide_index=True)
-        st.download_button(
-            f"Download the {n:,.6g} rows that change (CSV)",
-            data=functools.partial(decision.changed_rows_csv, frame, an, t, b),
-            file_name="rows_between_thresholds.csv",
-            mime="text/csv",
-            on_click="ignore",
-            icon=":material/download:",
-            key="changed_rows_csv",
-        )
-        st.caption(
-            "The rows as read, with each row's cell at A and at B. Text that a spreadsheet "
-            "would run as a formula (starting with = + - @) is prefixed with an apostrophe."
-        )
+        changed_rows(an, frame, t, b)
 
 
 def card_tab(
@@ -448,7 +442,7 @@ def card_tab(
     st.download_button(
         "Download the operating-point card (JSON)",
         data=cards.card_bytes(card),
-        file_name=f"operating_point_{t:.6g}.json",
+        file_name=f"operating_point_{fmt.threshold(t)}.json",
         mime="application/json",
         on_click="ignore",
         icon=":material/download:",
@@ -500,5 +494,5 @@ if an is not None:
         f"positive class **{escape_markdown(an.positive_name)}** · predicted positive when "
         "score ≥ threshold. Same data and threshold as the explorer."
     )
-    ds.keep_settings(defaults(an))
+    ds.keep_settings(an)
     body(an, source, selection)

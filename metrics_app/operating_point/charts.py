@@ -52,7 +52,8 @@ def cost_chart(
     Parameters
     ----------
     frame : pandas.DataFrame
-        Columns ``threshold`` and ``cost`` (from :func:`metrics_app.decision.cost_frame`).
+        Columns ``threshold`` and ``cost`` (from
+        :func:`metrics_app.operating_point.model.cost_frame`).
     threshold : float
         The current threshold (dashed rule, dark point).
     current_cost : float
@@ -120,7 +121,7 @@ def pr_base_rate_chart(curves: pd.DataFrame, points: pd.DataFrame) -> alt.LayerC
     ----------
     curves : pandas.DataFrame
         Long form with ``recall``, ``precision``, ``threshold`` and ``base rate``
-        (from :func:`metrics_app.decision.pr_prevalence_frame`).
+        (from :func:`metrics_app.operating_point.model.pr_prevalence_frame`).
     points : pandas.DataFrame
         The current operating point on each curve (same columns).
 

@@ -1,7 +1,8 @@
 """What the operating-point page shows: costs, constraints, base rate, intervals, cards.
 
 Every number comes from :mod:`metrics_core` over the cached sweep; this
-module shapes it into small frames and messages. No Streamlit here.
+module turns the page's inputs into arguments for it and shapes its answers
+into small frames and messages. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics_app.data import row_positions
+from metrics_app.data import Prepared, row_positions
 from metrics_app.shared import format as fmt
 from metrics_app.shared.analysis import Analysis
 from metrics_core import (
     METRICS,
     CostBreakdown,
     CostCurve,
-    Costs,
     Interval,
     OperatingPoint,
     Sweep,
@@ -28,8 +28,6 @@ from metrics_core import (
     Transition,
     at_prevalence,
     bootstrap_intervals,
-    cost_curve,
-    sum_below,
     sweep_sample,
     threshold_for_capacity,
     threshold_for_fpr,
@@ -52,25 +50,64 @@ INTERVAL_METRICS: dict[str, str] = {
 }
 
 
-def _candidates(sw: Sweep) -> np.ndarray:
-    """Candidate thresholds of a cost curve: flag nothing, then every distinct score."""
-    return np.concatenate(([np.nextafter(float(sw.thresholds[0]), np.inf)], sw.thresholds))
+def from_percent(value: float) -> float:
+    """A percentage typed into an input (``5`` for 5%) as a share in [0, 1]."""
+    return value / 100
 
 
-def missed_amounts(an: Analysis, amounts: np.ndarray) -> np.ndarray:
-    """Amount lost to missed positives at every cost-curve candidate threshold.
+def first_values(an: Analysis) -> dict[str, float]:
+    """The inputs whose value on a first visit comes from the data.
 
-    ``amounts`` is one value per used row (see :func:`metrics_app.io.read_amounts`);
-    with a weight column each row's amount counts ``weight`` times.
+    A capacity of 1% of the rows used (at least one row), and a deployment
+    share of positives equal to this file's, in percent with three decimals
+    and within the input's bounds (0.001 to 99.999).
     """
     prep = an.prepared
+    return {
+        "capacity_rows": float(max(1, round(prep.n_used * 0.01))),
+        "deploy_prev": round(max(min(prep.prevalence * 100, 99.999), 0.001), 3),
+    }
+
+
+# --- costs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class MissAmounts:
+    """What each positive row loses when it is missed, ready for :func:`metrics_core.cost_curve`.
+
+    Attributes
+    ----------
+    scores : ndarray
+        The positives' scores, increasing.
+    amounts : ndarray
+        Each one's amount (times its weight, with a weight column), in the same order.
+    n_missing : int
+        Used rows that had no amount (counted as 0).
+    """
+
+    scores: np.ndarray
+    amounts: np.ndarray
+    n_missing: int
+
+
+def miss_amounts(prep: Prepared, amounts: np.ndarray, n_missing: int) -> MissAmounts:
+    """The positives' scores and amounts from one amount per used row.
+
+    ``amounts`` comes from :func:`metrics_app.data.read_amounts`; with a weight
+    column each row's amount counts ``weight`` times. The rows are put in
+    increasing score order once here, so the sort that
+    :func:`metrics_core.cost_curve` runs at every change of a cost meets sorted
+    data (a linear pass) and adds up in the same order.
+    """
     values = amounts if prep.weights is None else amounts * prep.weights
-    return sum_below(prep.scores[prep.y], values[prep.y], _candidates(an.sweep))
-
-
-def costs_curve(an: Analysis, costs: Costs, missed: np.ndarray | None = None) -> CostCurve:
-    """The net cost at every candidate threshold of ``an``."""
-    return cost_curve(an.sweep, costs, missed_amount=missed)
+    scores, values = prep.scores[prep.y], values[prep.y]
+    order = np.argsort(scores, kind="stable")
+    scores, values = scores[order], values[order]
+    # Shared between sessions by a cache: an edit in place must fail loudly.
+    scores.flags.writeable = False
+    values.flags.writeable = False
+    return MissAmounts(scores, values, n_missing)
 
 
 def cost_frame(curve: CostCurve, sw: Sweep, max_points: int = 1000) -> pd.DataFrame:
@@ -89,9 +126,9 @@ def _row(name: str, b: CostBreakdown, has_amount: bool, has_gains: bool) -> dict
     row: dict[str, object] = {
         "": name,
         # Text, so that the flag-nothing threshold (just above the top score) reads as such.
-        "threshold": f"above {np.nextafter(b.threshold, -np.inf):.6g}"
+        "threshold": f"above {fmt.threshold(np.nextafter(b.threshold, -np.inf))}"
         if b.flags_nothing and name == "Flag nothing"
-        else f"{b.threshold:.6g}",
+        else fmt.threshold(b.threshold),
         "flagged": b.tp + b.fp,
         "false alarms (FP)": b.fp,
         "misses (FN)": b.fn,
@@ -119,6 +156,35 @@ def cost_breakdown_frame(curve: CostCurve, threshold: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@dataclass(frozen=True)
+class CostSummary:
+    """The cost at the current threshold against the cheapest.
+
+    Attributes
+    ----------
+    here, best : CostBreakdown
+        At the current threshold, and at the cheapest one.
+    saving : float
+        Net cost here minus the lowest net cost (>= 0).
+    """
+
+    here: CostBreakdown
+    best: CostBreakdown
+    saving: float
+
+
+def cost_summary(curve: CostCurve, threshold: float) -> CostSummary:
+    """The cost at ``threshold``, the cheapest threshold, and what switching saves."""
+    here, best = curve.at(threshold), curve.best
+    return CostSummary(here, best, here.total - best.total)
+
+
+def highest_cost(frame: pd.DataFrame) -> tuple[float, float]:
+    """``(threshold, cost)`` of the costliest point of a :func:`cost_frame` (the first if tied)."""
+    i = int(np.argmax(frame["cost"].to_numpy()))
+    return float(frame["threshold"].iloc[i]), float(frame["cost"].iloc[i])
+
+
 def capacity_from_share(percent: float, total: float) -> float:
     """Rows that fit a capacity given as a percentage of ``total`` (rounded down).
 
@@ -128,11 +194,58 @@ def capacity_from_share(percent: float, total: float) -> float:
     return float(math.floor(percent / 100 * total + 1e-9))
 
 
+@dataclass(frozen=True)
+class ConstraintLevels:
+    """The constraints as :func:`constraint_results` takes them.
+
+    Attributes
+    ----------
+    min_precision, min_recall, max_fpr : float
+        Shares in [0, 1].
+    capacity : float
+        Rows (or weight, for weighted data) that can be flagged.
+    """
+
+    min_precision: float
+    min_recall: float
+    max_fpr: float
+    capacity: float
+
+
+def constraint_levels(
+    sw: Sweep,
+    *,
+    min_precision: float | None,
+    min_recall: float | None,
+    max_fpr: float | None,
+    capacity_rows: float | None,
+    capacity_pct: float | None,
+    by_share: bool,
+) -> ConstraintLevels | None:
+    """The constraint inputs as levels, or None while a field in use is empty.
+
+    The levels are percentages; the capacity is ``capacity_rows``, or
+    ``capacity_pct`` percent of the rows (of the weight) when ``by_share``.
+    """
+    if by_share:
+        total = float(sw.total)
+        capacity = None if capacity_pct is None else capacity_from_share(capacity_pct, total)
+    else:
+        capacity = capacity_rows
+    percents = (min_precision, min_recall, max_fpr)
+    if capacity is None or any(p is None for p in percents):
+        return None
+    shares = [from_percent(p) for p in percents]
+    return ConstraintLevels(*shares, capacity=capacity)
+
+
 def cost_reason(curve: CostCurve) -> str:
     """Why the cheapest threshold is cheapest, in words: what one step either way would do."""
     i = curve.best_index
     best = curve.best
-    parts = [f"Net cost **{fmt.money(best.total)}** at threshold **{best.threshold:.6g}**"]
+    parts = [
+        f"Net cost **{fmt.money(best.total)}** at threshold **{fmt.threshold(best.threshold)}**"
+    ]
     if best.flags_nothing:
         parts[0] += " (flag nothing)"
     for j, direction in ((i - 1, "higher"), (i + 1, "lower")):
@@ -145,10 +258,10 @@ def cost_reason(curve: CostCurve) -> str:
         what = "fewer" if d_flag < 0 else "more"
         rows = "row" if abs(d_flag) == 1 else "rows"
         misses = other.fn_cost + other.missed_amount - best.fn_cost - best.missed_amount
-        step = "flagging nothing" if j == 0 else f"threshold {other.threshold:.6g}"
+        step = "flagging nothing" if j == 0 else f"threshold {fmt.threshold(other.threshold)}"
         parts.append(
             f"one step {direction} ({step}) flags "
-            f"{abs(d_flag):,.6g} {what} {rows}: false alarms "
+            f"{fmt.count(abs(d_flag))} {what} {rows}: false alarms "
             f"{'save' if saved_fp >= 0 else 'cost'} {fmt.money(abs(saved_fp))}, misses "
             f"{'cost' if misses >= 0 else 'save'} {fmt.money(abs(misses))} "
             f"({'+' if added >= 0 else '−'}{fmt.money(abs(added))} net)"
@@ -182,7 +295,7 @@ def _at(c: ThresholdChoice) -> str:
     p = c.point
     return (
         f"Precision {fmt.rate(p.precision)}, recall {fmt.rate(p.recall)}, false positive rate "
-        f"{fmt.rate(p.fpr)}; flags {p.n_flagged:,.6g} rows."
+        f"{fmt.rate(p.fpr)}; flags {fmt.count(p.n_flagged)} rows."
     )
 
 
@@ -204,41 +317,52 @@ def constraint_results(
         c = threshold_for_precision(sw, min_precision)
         best = float(np.nanmax(sw.precision))
         why = (
-            f"No threshold reaches precision {min_precision:.2%}: the best is {fmt.rate(best)}."
+            f"No threshold reaches precision {fmt.percent(min_precision, 2)}: the best is "
+            f"{fmt.rate(best)}."
             if c is None
             else _at(c)
         )
-        out.append(Constraint(f"precision ≥ {min_precision:.2%}", "highest recall", c, why))
+        out.append(
+            Constraint(f"precision ≥ {fmt.percent(min_precision, 2)}", "highest recall", c, why)
+        )
     if min_recall is not None:
         c = threshold_for_recall(sw, min_recall)
         why = "No threshold reaches that recall: there are no positives." if c is None else _at(c)
-        out.append(Constraint(f"recall ≥ {min_recall:.2%}", "highest precision", c, why))
+        out.append(
+            Constraint(f"recall ≥ {fmt.percent(min_recall, 2)}", "highest precision", c, why)
+        )
     if max_fpr is not None:
         c = threshold_for_fpr(sw, max_fpr)
         lowest = float(np.nanmin(sw.fpr)) if sw.n_neg else math.nan
         why = (
             f"Every threshold that flags anything has a false positive rate above "
-            f"{max_fpr:.2%} (the lowest is {fmt.rate(lowest)}, with the top score alone)."
+            f"{fmt.percent(max_fpr, 2)} (the lowest is {fmt.rate(lowest)}, with the top score "
+            "alone)."
             if c is None
             else _at(c)
         )
-        out.append(Constraint(f"false positive rate ≤ {max_fpr:.2%}", "highest recall", c, why))
+        out.append(
+            Constraint(f"false positive rate ≤ {fmt.percent(max_fpr, 2)}", "highest recall", c, why)
+        )
     if capacity is not None:
         c = threshold_for_capacity(sw, capacity)
         top = float(sw.tp[0] + sw.fp[0])
         if c is None:
             why = (
-                f"Even the highest score is shared by {top:,.6g} rows, more than "
-                f"{capacity:,.6g}: no threshold flags so few."
+                f"Even the highest score is shared by {fmt.count(top)} rows, more than "
+                f"{fmt.count(capacity)}: no threshold flags so few."
             )
         else:
             why = _at(c)
             short = capacity - c.value
             if short >= 1 and c.threshold != sw.thresholds[-1]:
                 why += (
-                    f" {short:,.6g} below capacity: the next score is shared by more rows than fit."
+                    f" {fmt.count(short)} below capacity: the next score is shared by more rows "
+                    "than fit."
                 )
-        out.append(Constraint(f"flag at most {capacity:,.6g} rows", "most rows flagged", c, why))
+        out.append(
+            Constraint(f"flag at most {fmt.count(capacity)} rows", "most rows flagged", c, why)
+        )
     return out
 
 
@@ -251,6 +375,48 @@ _BASE_RATE_METRICS = (
     ("recall", "Recall"),
     ("specificity", "Specificity"),
 )
+
+
+def positive_share(sw: Sweep) -> float:
+    """The file's share of positives (of the weight, with a weight column)."""
+    return float(sw.n_pos / sw.total)
+
+
+@dataclass(frozen=True, eq=False)
+class BaseRateView:
+    """The metrics at one threshold in this file and at a deployment share of positives.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        Names of the two base rates, e.g. ``("this file (1.23%)", "deployment (10%)")``.
+    table : pandas.DataFrame
+        ``metric`` and one column per label (see :func:`base_rate_table`).
+    curves, points : pandas.DataFrame
+        Both precision-recall curves and the threshold's point on each (see
+        :func:`pr_prevalence_frame` and :func:`base_rate_frame`).
+    """
+
+    labels: tuple[str, str]
+    table: pd.DataFrame
+    curves: pd.DataFrame
+    points: pd.DataFrame
+
+
+def base_rate_view(sw: Sweep, point: OperatingPoint, deploy_percent: float) -> BaseRateView:
+    """Everything the base-rate tab shows, for a deployment share given in percent."""
+    prevalence = from_percent(deploy_percent)
+    labels = (
+        f"this file ({fmt.significant_percent(positive_share(sw))})",
+        f"deployment ({fmt.significant_percent(prevalence)})",
+    )
+    table = base_rate_table(point, prevalence)
+    return BaseRateView(
+        labels=labels,
+        table=table.rename(columns={"file": labels[0], "deployment": labels[1]}),
+        curves=pr_prevalence_frame(sw, prevalence, labels),
+        points=base_rate_frame(point, prevalence, labels),
+    )
 
 
 def base_rate_table(point: OperatingPoint, prevalence: float) -> pd.DataFrame:
@@ -315,8 +481,21 @@ def point_intervals(an: Analysis, point: OperatingPoint, level: float) -> dict[s
     )
 
 
+#: A confusion cell with fewer rows than this makes the bootstrap intervals rough.
+FEW_ROWS = 5
+
+
+def thin_cell(point: OperatingPoint) -> float | None:
+    """The smallest of the four cell counts at ``point`` when below :data:`FEW_ROWS`, else None."""
+    few = min(point.tp, point.fp, point.fn, point.tn)
+    return few if few < FEW_ROWS else None
+
+
 def interval_frame(intervals: Mapping[str, Interval]) -> pd.DataFrame:
-    """One row per metric: value, interval bounds and a note when something is undefined."""
+    """One row per metric: value and interval bounds, and a note when something is undefined.
+
+    The ``note`` column is left out when no metric needs one.
+    """
     rows = []
     for key, iv in intervals.items():
         note = ""
@@ -325,7 +504,7 @@ def interval_frame(intervals: Mapping[str, Interval]) -> pd.DataFrame:
         elif not iv.defined:
             note = "interval undefined"
         elif iv.undefined_share > 0:
-            note = f"undefined in {iv.undefined_share:.1%} of resamples (left out)"
+            note = f"undefined in {fmt.percent(iv.undefined_share, 1)} of resamples (left out)"
         rows.append(
             {
                 "metric": INTERVAL_METRICS.get(key, key),
@@ -335,6 +514,41 @@ def interval_frame(intervals: Mapping[str, Interval]) -> pd.DataFrame:
                 "note": note,
             }
         )
+    frame = pd.DataFrame(rows)
+    return frame if frame["note"].any() else frame.drop(columns="note")
+
+
+def threshold_b_start(an: Analysis) -> float:
+    """Where threshold B starts: the best-F1 threshold, else the slider's default."""
+    return float(an.best_f1.threshold if an.best_f1 is not None else an.slider.default)
+
+
+#: Rows of the comparison table: attribute of the point, name, and how it is written.
+_COMPARED = (
+    ("n_flagged", "Flagged", "count"),
+    ("tp", "TP", "count"),
+    ("fp", "FP", "count"),
+    ("fn", "FN", "count"),
+    ("tn", "TN", "count"),
+    ("precision", "Precision", "rate"),
+    ("recall", "Recall", "rate"),
+    ("f1", "F1", "value"),
+    ("fpr", "FPR", "rate"),
+)
+
+
+def _compared(value: float, kind: str) -> str:
+    if kind == "count":
+        return fmt.count(value)
+    return fmt.metric_value(value, percent=kind == "rate")
+
+
+def compare_frame(a: OperatingPoint, b: OperatingPoint) -> pd.DataFrame:
+    """Counts and metrics at thresholds A and B side by side, as text."""
+    rows = []
+    for key, name, kind in _COMPARED:
+        va, vb = float(getattr(a, key)), float(getattr(b, key))
+        rows.append({"": name, "A": _compared(va, kind), "B": _compared(vb, kind)})
     return pd.DataFrame(rows)
 
 

@@ -7,9 +7,6 @@ kept in one plain dict and put back before the widgets are drawn again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -18,11 +15,15 @@ from metrics_app.data.guess import numeric_columns
 from metrics_app.operating_point.card import SETTINGS, Card, parse_card
 from metrics_app.operating_point.model import (
     Constraint,
+    ConstraintLevels,
+    MissAmounts,
     constraint_results,
     cost_frame,
-    costs_curve,
-    missed_amounts,
+    first_values,
+    miss_amounts,
+    threshold_b_start,
 )
+from metrics_app.shared import format as fmt
 from metrics_app.shared import session
 from metrics_app.shared.analysis import Analysis
 from metrics_core import (
@@ -30,6 +31,7 @@ from metrics_core import (
     Costs,
     Interval,
     average_precision_interval,
+    cost_curve,
     roc_auc_interval,
     sweep_average_precision,
 )
@@ -44,15 +46,29 @@ def amount_options(frame: pd.DataFrame, used: tuple[str | None, ...]) -> list[st
     """``""`` (no amounts), then the columns that can hold amounts: numeric, not in use.
 
     ``""`` rather than ``None``: a selectbox whose value is ``None`` shows a placeholder.
+    A kept choice that is no longer among them (another file, or a column now in use)
+    goes back to ``""`` before the selectbox is drawn.
     """
-    return ["", *numeric_columns(frame, exclude=used)]
+    options = ["", *numeric_columns(frame, exclude=used)]
+    if st.session_state.get("amount_col") not in options:
+        st.session_state["amount_col"] = ""
+    return options
 
 
-def keep_settings(defaults: Mapping[str, object]) -> None:
-    """Put back the inputs' values before the widgets are drawn (first visit: defaults)."""
+def _defaults(an: Analysis) -> dict[str, object]:
+    return {key: spec.default for key, spec in SETTINGS.items()} | first_values(an)
+
+
+def keep_settings(an: Analysis) -> None:
+    """Put back the inputs' values before the widgets are drawn.
+
+    On a first visit each input gets its default; the capacity and the deployment base
+    rate start from this file's figures (see
+    :func:`~metrics_app.operating_point.model.first_values`).
+    """
     state = st.session_state
     kept = state.setdefault(KEPT, {})
-    for key, default in defaults.items():
+    for key, default in _defaults(an).items():
         if key not in state:
             state[key] = kept.get(key, default)
 
@@ -66,38 +82,43 @@ def save_settings() -> dict[str, object]:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _amounts(key: str, column: str, _frame: pd.DataFrame, _an: Analysis) -> tuple[np.ndarray, int]:
+def _amounts(key: str, column: str, _frame: pd.DataFrame, _an: Analysis) -> MissAmounts:
     amounts, n_missing = read_amounts(_frame, _an.prepared, column)
-    return missed_amounts(_an, amounts), n_missing
+    return miss_amounts(_an.prepared, amounts, n_missing)
 
 
-def missed(an: Analysis, frame: pd.DataFrame, column: str) -> tuple[np.ndarray, int]:
-    """Amount lost to missed positives at each candidate, and how many amounts were missing.
+def amounts_for(an: Analysis, frame: pd.DataFrame, column: str) -> MissAmounts:
+    """What each positive loses when missed, read once per data set and column.
 
     Raises
     ------
     DataError
-        When the column cannot be used as amounts.
+        When the column cannot be used as amounts (not cached: the next run tries again).
     """
     return _amounts(an.key, column, frame, an)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _curve(
-    key: str, costs: Costs, column: str | None, _missed: np.ndarray | None, _an: Analysis
+    key: str, costs: Costs, column: str | None, _lost: MissAmounts | None, _an: Analysis
 ) -> tuple[CostCurve, pd.DataFrame]:
-    curve = costs_curve(_an, costs, _missed)
+    if _lost is None:
+        curve = cost_curve(_an.sweep, costs)
+    else:
+        curve = cost_curve(_an.sweep, costs, scores=_lost.scores, amounts=_lost.amounts)
     return curve, cost_frame(curve, _an.sweep)
 
 
 def cost_curve_for(
-    an: Analysis, costs: Costs, column: str | None, missed_amount: np.ndarray | None
+    an: Analysis, costs: Costs, column: str | None, amounts: MissAmounts | None
 ) -> tuple[CostCurve, pd.DataFrame]:
     """The cost curve for these costs and its frame for drawing.
 
-    Recomputed only when a cost or the amount column changes, not on a threshold move.
+    ``amounts`` are those of ``column`` (from :func:`amounts_for`), or None without an
+    amount column. Recomputed only when a cost or the amount column changes, not on a
+    threshold move.
     """
-    return _curve(an.key, costs, column, missed_amount, an)
+    return _curve(an.key, costs, column, amounts, an)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -118,11 +139,11 @@ def _constraints(
     )
 
 
-def constraints_for(
-    an: Analysis, *, min_precision: float, min_recall: float, max_fpr: float, capacity: float
-) -> list[Constraint]:
+def constraints_for(an: Analysis, levels: ConstraintLevels) -> list[Constraint]:
     """Each constraint's threshold, computed once per set of levels (not per threshold move)."""
-    return _constraints(an.key, min_precision, min_recall, max_fpr, capacity, an)
+    return _constraints(
+        an.key, levels.min_precision, levels.min_recall, levels.max_fpr, levels.capacity, an
+    )
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -139,6 +160,12 @@ def _ranking(key: str, level: float, _an: Analysis) -> dict[str, Interval]:
 def ranking_intervals(an: Analysis, level: float) -> dict[str, Interval]:
     """ROC AUC (DeLong) and average precision (logit) intervals, once per dataset and level."""
     return _ranking(an.key, level, an)
+
+
+def start_threshold_b(an: Analysis) -> None:
+    """Give threshold B its starting value while it has none (before its input is drawn)."""
+    if st.session_state.get("threshold_b") is None:
+        st.session_state["threshold_b"] = threshold_b_start(an)
 
 
 # --- cards ---------------------------------------------------------------------------
@@ -202,7 +229,7 @@ def restore_card() -> None:
     state[CARD_MESSAGE] = (
         "success",
         f"Restored the operating point of {card.data_name!r}: score column {card.score!r}, "
-        f"threshold {card.threshold:.6g}, with its costs, constraints and settings.",
+        f"threshold {fmt.threshold(card.threshold)}, with its costs, constraints and settings.",
     )
 
 

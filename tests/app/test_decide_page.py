@@ -526,6 +526,53 @@ def test_user_text_is_shown_as_text(monkeypatch) -> None:
         assert "](javascript" not in md.value
 
 
+# --- page helpers -----------------------------------------------------------------------
+
+
+def test_weighted_amounts_reach_the_cost_curve_like_a_loop_over_rows() -> None:
+    """Each missed positive loses amount × weight; brute force over rows at every candidate."""
+    from metrics_app.data import read_amounts
+    from metrics_app.shared.analysis import analyse
+    from metrics_core import Costs, cost_curve
+
+    rng = np.random.default_rng(7)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "label": rng.integers(0, 2, n),
+            "score": rng.integers(0, 12, n) / 10,  # ties
+            "w": rng.integers(0, 4, n).astype(float),
+            "amount": np.where(rng.random(n) < 0.2, np.nan, rng.uniform(0, 500, n)),
+        }
+    )
+    frame.loc[0, ["label", "w"]] = [1, 2.0]
+    frame.loc[1, ["label", "w"]] = [0, 1.0]
+    an = analyse(frame, key="w", label="label", score="score", positive=1, weight="w")
+    lost = decision.miss_amounts(an.prepared, *read_amounts(frame, an.prepared, "amount"))
+    assert lost.n_missing == int(frame["amount"].isna().sum())
+    assert (np.diff(lost.scores) >= 0).all()
+    costs = Costs(fp=2, fn=3, tp=0.5)
+    curve = cost_curve(an.sweep, costs, scores=lost.scores, amounts=lost.amounts)
+    y, s, w = (frame["label"] == 1).to_numpy(), frame["score"].to_numpy(), frame["w"].to_numpy()
+    a = frame["amount"].fillna(0).to_numpy()
+    for t, got in zip(curve.thresholds, curve.cost, strict=True):
+        _tn, fp, fn, tp = skm.confusion_matrix(
+            y, s >= t, labels=[False, True], sample_weight=w
+        ).ravel()
+        missed = sum(ai * wi for yi, si, ai, wi in zip(y, s, a, w, strict=True) if yi and si < t)
+        assert got == pytest.approx(2 * fp + 3 * fn + missed - 0.5 * tp, rel=1e-12, abs=1e-9)
+
+
+def test_first_values_come_from_the_file() -> None:
+    """Capacity: 1% of the rows (at least 1); deployment base rate: the file's, in %."""
+    from metrics_app.shared.analysis import analyse
+
+    frame = pd.DataFrame({"label": [1] + [0] * 49, "score": np.linspace(0, 1, 50)})
+    an = analyse(frame, key="f", label="label", score="score", positive=1)
+    assert decision.first_values(an) == {"capacity_rows": 1.0, "deploy_prev": 2.0}
+    assert decision.positive_share(an.sweep) == 0.02
+
+
 # --- chart builders ---------------------------------------------------------------------
 
 

@@ -197,6 +197,13 @@ def amounts_for(data, y, weights, with_amounts: bool) -> np.ndarray:
     return amounts if weights is None else amounts * weights
 
 
+def cost_curve_of(sw, costs, y, scores, amounts, with_amounts: bool) -> mc.CostCurve:
+    """The cost curve with the positives' scores and amounts, or without amounts."""
+    if not with_amounts:
+        return mc.cost_curve(sw, costs)
+    return mc.cost_curve(sw, costs, scores=scores[y], amounts=amounts[y])
+
+
 @some
 @given(small_problems(), exact_costs, st.booleans(), st.data())
 def test_cost_curve_equals_brute_force_with_ties_to_the_highest(problem, costs, with_amounts, data):
@@ -208,9 +215,7 @@ def test_cost_curve_equals_brute_force_with_ties_to_the_highest(problem, costs, 
     amounts = amounts_for(data, y, weights, with_amounts)
     sw = mc.sweep(y, scores, sample_weight=weights)
     distinct = distinct_scores(scores, weights)
-    candidates = np.r_[np.nextafter(distinct[0], np.inf), distinct]
-    missed = mc.sum_below(scores[y], amounts[y], candidates) if with_amounts else None
-    curve = mc.cost_curve(sw, costs, missed_amount=missed)
+    curve = cost_curve_of(sw, costs, y, scores, amounts, with_amounts)
 
     np.testing.assert_array_equal(curve.thresholds[1:], distinct)
     assert curve.thresholds[0] > distinct[0]
@@ -271,10 +276,7 @@ def test_cost_curve_at_any_threshold_equals_brute_force(problem, costs, with_amo
     y, scores, weights = problem
     amounts = amounts_for(data, y, weights, with_amounts)
     sw = mc.sweep(y, scores, sample_weight=weights)
-    distinct = distinct_scores(scores, weights)
-    candidates = np.r_[np.nextafter(distinct[0], np.inf), distinct]
-    missed = mc.sum_below(scores[y], amounts[y], candidates) if with_amounts else None
-    curve = mc.cost_curve(sw, costs, missed_amount=missed)
+    curve = cost_curve_of(sw, costs, y, scores, amounts, with_amounts)
     t = data.draw(st.sampled_from(thresholds_around(scores)))
     got = curve.at(t)
     total, lost = brute_force_cost(y, scores, weights, amounts, costs, t)
@@ -316,10 +318,87 @@ def test_cost_curve_tie_within_rounding_goes_to_the_highest_threshold():
     assert c.best.flags_nothing
 
 
-def test_cost_curve_rejects_missed_amounts_of_the_wrong_length():
+@some
+@given(
+    small_problems(),
+    exact_costs,
+    st.data(),
+)
+def test_cost_curve_amounts_equal_a_loop_over_the_positives(problem, costs, data):
+    """Real-valued amounts: at each candidate, the positives below it lose their amounts.
+
+    For every candidate threshold, the amounts of the positives with ``score < t`` are
+    added up in a plain loop, on top of the fixed costs from sklearn's counts.
+    """
+    y, scores, weights = problem
+    amounts = data.draw(
+        arrays(np.float64, y.shape[0], elements=st.floats(0, 1e4, allow_subnormal=False))
+    )
+    if weights is not None:
+        amounts = amounts * weights
+    sw = mc.sweep(y, scores, sample_weight=weights)
+    curve = mc.cost_curve(sw, costs, scores=scores[y], amounts=amounts[y])
+    distinct = distinct_scores(scores, weights)
+    candidates = [np.nextafter(distinct[0], np.inf), *distinct]
+    np.testing.assert_array_equal(curve.thresholds, candidates)
+    lost = [
+        sum(a for yy, s, a in zip(y, scores, amounts, strict=True) if yy and s < t)
+        for t in candidates
+    ]
+    fixed = []
+    for t in candidates:
+        tp, fp, fn, tn = cells(y, scores >= t, weights)
+        fixed.append(costs.fp * fp + costs.fn * fn - costs.tp * tp - costs.tn * tn)
+    np.testing.assert_allclose(curve.missed_amount, lost, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(curve.cost, np.add(fixed, lost), rtol=1e-9, atol=1e-9)
+    for i in range(len(curve)):
+        assert curve.breakdown(i).missed_amount == curve.missed_amount[i]
+
+
+@few
+@given(small_problems(), exact_costs)
+def test_cost_curve_without_amounts_equals_zero_amounts(problem, costs):
+    """No amounts, zero amounts and no positives' amounts at all give the same curve."""
+    y, scores, weights = problem
+    sw = mc.sweep(y, scores, sample_weight=weights)
+    plain = mc.cost_curve(sw, costs)
+    zeros = mc.cost_curve(sw, costs, scores=scores[y], amounts=np.zeros(int(y.sum())))
+    empty = mc.cost_curve(sw, costs, scores=[], amounts=[])
+    np.testing.assert_array_equal(plain.missed_amount, np.zeros(len(plain)))
+    for other in (zeros, empty):
+        np.testing.assert_array_equal(other.cost, plain.cost)
+        np.testing.assert_array_equal(other.missed_amount, plain.missed_amount)
+        assert other.best_index == plain.best_index
+
+
+def test_cost_curve_amounts_docstring_example():
+    """The positive at 0.35 carries 100 and the one at 0.8 carries 20."""
     sw = mc.sweep(TOY_Y, TOY_SCORES)
-    with pytest.raises(ValueError, match="missed_amount has 4 values; it needs one per candidate"):
-        mc.cost_curve(sw, mc.Costs(), missed_amount=np.zeros(4))
+    c = mc.cost_curve(sw, mc.Costs(fp=1, fn=5), scores=[0.35, 0.8], amounts=[100.0, 20.0])
+    np.testing.assert_array_equal(c.missed_amount, [120.0, 100.0, 100.0, 0.0, 0.0])
+    np.testing.assert_array_equal(c.cost, [130.0, 105.0, 106.0, 1.0, 2.0])
+    assert (c.best.threshold, c.best.total, c.best.missed_amount) == (0.35, 1.0, 0.0)
+    assert c.at(0.5).missed_amount == 100.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"scores": [0.35, 0.8]}, "scores was given without amounts: pass both"),
+        ({"amounts": [1.0, 2.0]}, "amounts was given without scores: pass both"),
+        ({"scores": [0.35, 0.8], "amounts": np.zeros(4)}, "amounts has 4 values but scores has 2"),
+        ({"scores": [[0.35, 0.8]], "amounts": [[1.0, 2.0]]}, "must be 1-D"),
+        ({"scores": 0.35, "amounts": 1.0}, "must be 1-D"),
+        ({"scores": [0.35, 0.8], "amounts": [1.0, np.nan]}, "amounts contains NaN or inf"),
+        ({"scores": [0.35, 0.8], "amounts": [np.inf, 1.0]}, "amounts contains NaN or inf"),
+        ({"scores": [np.nan, 0.8], "amounts": [1.0, 2.0]}, "scores contains NaN or inf"),
+    ],
+    ids=["scores-only", "amounts-only", "lengths", "2-D", "scalars", "nan", "inf", "nan-score"],
+)
+def test_cost_curve_rejects_bad_amounts_and_says_why(kwargs, message):
+    sw = mc.sweep(TOY_Y, TOY_SCORES)
+    with pytest.raises(ValueError, match=message):
+        mc.cost_curve(sw, mc.Costs(), **kwargs)
 
 
 def test_cost_curve_at_rejects_a_nan_threshold():
