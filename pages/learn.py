@@ -1,55 +1,37 @@
 """Tutorial: what the usual classification metrics say, and where they mislead.
 
 Layout and wording only. Every number shown comes from metrics_core, applied to
-data that metrics_app.tutorial generates from a scenario's parameters.
+data that metrics_app.tutorial generates from a scenario's parameters; the caches
+and widget callbacks are in metrics_app.tutorial.state.
 """
 
 from __future__ import annotations
 
 import functools
-import math
+import itertools
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
 from metrics_app.data.demo import DEMOS
-from metrics_app.shared import charts, frame, session
+from metrics_app.shared import charts, frame
 from metrics_app.shared import format as fmt
 from metrics_app.tutorial import charts as tch
-from metrics_app.tutorial import model as tut
+from metrics_app.tutorial import (
+    f1,
+    formulas,
+    multiclass,
+    paradox,
+    pitfalls,
+    roc_pr,
+    state,
+    trade_off,
+)
+from metrics_app.tutorial.model import undefined_note
 
 frame.run_inside_frame()
 
 SECTION_KEY = "section"  # the tabs; also the URL parameter ?section=
-_GOTO = "tutorial_goto_demo"  # a demo the explorer should open on the next run
-_SOURCE_MODE = "source_mode"  # sidebar radio (metrics_app.sidebar)
-_DEMO_MODE = "Demo data"
-_DEMO = "demo"  # sidebar demo selectbox (metrics_app.sidebar)
-
-# --- opening a demo on the explorer -----------------------------------------------------
-# A button, not st.page_link: its callback sets the sidebar's two widgets itself ("Demo
-# data" and the demo), then the page switches. A page link could only pass ?demo=<key> and
-# rely on the sidebar noticing a *changed* URL value; when the URL already names that demo
-# (say the user then switched to "Upload a file"), the link would open the upload instead.
-
-
-def _ask_for_demo(key: str) -> None:
-    st.session_state[_SOURCE_MODE] = _DEMO_MODE
-    st.session_state[_DEMO] = key
-    st.session_state[_GOTO] = key
-
-
-def follow_pending_link() -> None:
-    """Switch to the explorer if a 'try it' button was just clicked.
-
-    Called at the top of the page and of every fragment: a click inside a fragment reruns
-    only that fragment.
-    """
-    if st.session_state.pop(_GOTO, None) is not None:
-        # An empty mapping, not None: the sidebar writes ?demo= itself, and None (clear all)
-        # raises if a widget is bound to a query parameter, as the demo selectbox once was.
-        st.switch_page("pages/explore.py", query_params={})
 
 
 def section(fn: Callable[[], None]) -> Callable[[], None]:
@@ -57,51 +39,28 @@ def section(fn: Callable[[], None]) -> Callable[[], None]:
 
     @functools.wraps(fn)
     def body() -> None:
-        follow_pending_link()
+        state.follow_pending_link()
         fn()
 
     return st.fragment(body)
 
 
-follow_pending_link()
+state.follow_pending_link()
 
 
 def explorer_link(slot: str, key: str, what: str) -> None:
     """'Try it on the explorer' button that opens demo ``key`` there; ``slot`` keeps keys unique."""
+    # A button, not st.page_link: see state.open_demo.
     title = DEMOS[key].title
     st.button(
         f"Try it on the explorer: {what}",
         key=f"explore_{slot}_{key}",
         icon=":material/arrow_forward:",
         type="tertiary",
-        on_click=_ask_for_demo,
+        on_click=state.open_demo,
         args=(key,),
         help=f"Opens the threshold explorer with the built-in demo '{title}'.",
     )
-
-
-# --- number formatting (no arithmetic: values come from metrics_core) ---------------------
-
-
-def pct(v: float, digits: int = 1) -> str:
-    """``12.3%``, or "undefined" for NaN."""
-    return "undefined" if v is None or math.isnan(v) else f"{v:.{digits}%}"
-
-
-def dec(v: float, digits: int = 3) -> str:
-    """``0.181``, or "undefined" for NaN; never "-0.000"."""
-    if v is None or math.isnan(v):
-        return "undefined"
-    return f"{round(v, digits) + 0.0:.{digits}f}"
-
-
-def cnt(v: float) -> str:
-    """``1,234`` (or ``12.5`` for an expected, fractional count)."""
-    return fmt.count(v)
-
-
-def _why_undefined(value: float, reason: str) -> str | None:
-    return f"undefined: {reason}" if math.isnan(value) else None
 
 
 def metric(col, label: str, value: str, *, help: str | None = None, note: str | None = None):
@@ -111,78 +70,9 @@ def metric(col, label: str, value: str, *, help: str | None = None, note: str | 
     )
 
 
-# --- cached data (keyed by small scenario parameters) -------------------------------------
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def demo_data(key: str, score: str) -> tut.Scored:
-    return tut.demo_scores(key, score, frame=session.demo_frame(key))
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def paradox_model() -> tut.Construction:
-    return tut.build_paradox_model()
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def always_legit(prevalence: float) -> tut.Labelled:
-    return tut.always_legitimate(prevalence)
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def majority_frame() -> pd.DataFrame:
-    return tut.majority_accuracy_frame()
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def cost_curve(key: str) -> tut.CostCurve:
-    c = tut.COST_SCENARIOS[key]
-    return tut.cost_curve(demo_data(key, c.score), c.cost_fp, c.cost_fn, c.lo, c.hi, c.step)
-
-
-@st.cache_resource(max_entries=len(tut.PREVALENCE_OPTIONS), show_spinner=False)
-def imbalanced(prevalence: float) -> tut.ImbalancedSet:
-    return tut.imbalanced_set(prevalence)
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def leakage() -> tut.LeakageStudy:
-    return tut.leakage_study()
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def overfitting() -> tut.OverfitStudy:
-    return tut.overfitting_study()
-
-
-@st.cache_resource(max_entries=len(tut.BATCH_SIZES), show_spinner=False)
-def batches(batch_size: int) -> tut.Batches:
-    key, score, t = tut.BATCH_SOURCE
-    d = demo_data(key, score)
-    return tut.batch_metrics(d.y, d.scores, batch_size, t)
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def batch_curve() -> pd.DataFrame:
-    key, score, t = tut.BATCH_SOURCE
-    d = demo_data(key, score)
-    return tut.batch_curve(d.y, d.scores, t)
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def averages_frame() -> pd.DataFrame:
-    return tut.multiclass_averages_frame()
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def tickets(rare_recall: float) -> tuple[pd.DataFrame, pd.DataFrame, object]:
-    y, pred = tut.ticket_predictions(rare_recall)
-    return tut.multiclass_report(y, pred)
-
-
 def confusion(point, positive: str, negative: str) -> None:
-    frame = charts.confusion_frame(point, positive, negative)
-    st.altair_chart(charts.confusion_chart(frame), width="content")
+    cells = charts.confusion_frame(point, positive, negative)
+    st.altair_chart(charts.confusion_chart(cells), width="content")
 
 
 # --- 1. the accuracy paradox --------------------------------------------------------------
@@ -196,6 +86,12 @@ def section_paradox() -> None:
         "score for a model. When one class is rare, it can be close to perfect for a model "
         "that is of no use at all."
     )
+    _never_fraud()
+    _built_on_screen()
+    explorer_link("paradox", "fraud", "card fraud demo")
+
+
+def _never_fraud() -> None:
     st.subheader("A model that never says “fraud”", anchor=False)
     st.markdown(
         "Take card payments, where a few are fraud. The laziest possible model calls every "
@@ -204,34 +100,45 @@ def section_paradox() -> None:
     )
     prev_pct = st.select_slider(
         "Share of payments that are fraud",
-        options=tut.PARADOX_PREVALENCES_PERCENT,
+        options=paradox.PARADOX_PREVALENCES_PERCENT,
         value=1.0,
-        format_func=lambda v: f"{v:g}%",
+        format_func=paradox.percent_label,
         key="paradox_prevalence",
     )
-    lazy = always_legit(prev_pct / 100)
+    lazy = state.always_legit(paradox.from_percent(prev_pct))
     p = lazy.point
     a, b, c, d = st.columns(4)
-    metric(a, "Accuracy", pct(p.accuracy), help="(TP + TN) / all payments: the share it gets right")
-    metric(b, "Recall on fraud", pct(p.recall), help="TP / (TP + FN): the share of fraud caught")
-    metric(c, "Fraud missed", f"{cnt(p.fn)} of {cnt(lazy.n_pos)}")
+    accuracy_help = "(TP + TN) / all payments: the share it gets right"
+    metric(a, "Accuracy", fmt.percent(p.accuracy), help=accuracy_help)
+    metric(
+        b,
+        "Recall on fraud",
+        fmt.percent(p.recall),
+        help="TP / (TP + FN): the share of fraud caught",
+    )
+    metric(c, "Fraud missed", f"{fmt.count(p.fn)} of {fmt.count(lazy.n_pos)}")
     metric(
         d,
         "Precision",
-        pct(p.precision),
-        note=_why_undefined(p.precision, "it flags nothing"),
+        fmt.percent(p.precision),
+        note=undefined_note(p.precision, "it flags nothing"),
         help="TP / (TP + FP): undefined when nothing is flagged",
     )
-    st.altair_chart(tch.majority_chart(majority_frame(), p.prevalence, p.accuracy), width="stretch")
+    chart = tch.majority_chart(state.majority_frame(), p.prevalence, p.accuracy)
+    st.altair_chart(chart, width="stretch")
     st.caption(
-        f"{cnt(p.total)} payments, generated with exactly this share of fraud. The rarer fraud "
-        "is, the more accurate a model that catches none of it looks."
+        f"{fmt.count(p.total)} payments, generated with exactly this share of fraud. The rarer "
+        "fraud is, the more accurate a model that catches none of it looks."
     )
 
-    model = paradox_model()
+
+def _built_on_screen() -> None:
+    model = state.paradox_model()
     s, mp = model.scenario, model.labelled.point
+    base = state.always_legit(s.prevalence).point  # the same payments, nothing flagged
     st.subheader(
-        f"A model with {s.accuracy:.0%} accuracy and {s.recall:.0%} recall, built on screen",
+        f"A model with {fmt.percent(s.accuracy, 0)} accuracy and {fmt.percent(s.recall, 0)} "
+        "recall, built on screen",
         anchor=False,
     )
     st.markdown(
@@ -239,13 +146,16 @@ def section_paradox() -> None:
         "confusion matrix one step at a time:"
     )
     st.markdown(
-        f"1. **{cnt(s.n)}** payments, **{s.prevalence:.0%}** of them fraud: "
-        f"**{cnt(model.n_pos)}** fraud cases and **{cnt(model.n_neg)}** legitimate ones.\n"
-        f"2. Recall {s.recall:.0%} means it catches **{cnt(model.tp)}** fraud cases (TP) and "
-        f"misses **{cnt(model.fn)}** (FN).\n"
-        f"3. Accuracy {s.accuracy:.0%} allows **{cnt(model.errors)}** mistakes in all. "
-        f"{cnt(model.fn)} of them are the misses, so **{cnt(model.fp)}** are false alarms (FP).\n"
-        f"4. Every other legitimate payment is correctly let through: **{cnt(model.tn)}** (TN)."
+        f"1. **{fmt.count(s.n)}** payments, **{fmt.percent(s.prevalence, 0)}** of them fraud: "
+        f"**{fmt.count(model.n_pos)}** fraud cases and **{fmt.count(model.n_neg)}** legitimate "
+        "ones.\n"
+        f"2. Recall {fmt.percent(s.recall, 0)} means it catches **{fmt.count(model.tp)}** fraud "
+        f"cases (TP) and misses **{fmt.count(model.fn)}** (FN).\n"
+        f"3. Accuracy {fmt.percent(s.accuracy, 0)} allows **{fmt.count(model.errors)}** "
+        f"mistakes in all. {fmt.count(model.fn)} of them are the misses, so "
+        f"**{fmt.count(model.fp)}** are false alarms (FP).\n"
+        "4. Every other legitimate payment is correctly let through: "
+        f"**{fmt.count(model.tn)}** (TN)."
     )
     left, right = st.columns([2, 3])
     with left:
@@ -253,29 +163,34 @@ def section_paradox() -> None:
     with right:
         st.markdown("Measured on the predictions this matrix describes:")
         a, b = st.columns(2)
-        metric(a, "Accuracy", pct(mp.accuracy))
-        metric(b, "Recall on fraud", pct(mp.recall))
+        metric(a, "Accuracy", fmt.percent(mp.accuracy))
+        metric(b, "Recall on fraud", fmt.percent(mp.recall))
         a, b = st.columns(2)
-        metric(a, "Precision", pct(mp.precision))
-        base = always_legit(s.prevalence).point  # the same payments, nothing flagged
+        metric(a, "Precision", fmt.percent(mp.precision))
         metric(
             b,
             "Accuracy of “never fraud”",
-            pct(base.accuracy),
+            fmt.percent(base.accuracy),
             help="The model that calls every payment legitimate, on the same payments",
         )
+    _not_ready(model, base.accuracy)
+
+
+def _not_ready(model: paradox.Construction, base_accuracy: float) -> None:
+    s, mp = model.scenario, model.labelled.point
     st.markdown("**Is it ready for production?** No:")
     st.markdown(
-        f"- It lets **{cnt(model.fn)} of {cnt(model.n_pos)}** fraud cases through. "
+        f"- It lets **{fmt.count(model.fn)} of {fmt.count(model.n_pos)}** fraud cases through. "
         "Those are the payments the model exists to stop.\n"
-        f"- Its accuracy ({pct(mp.accuracy)}) is no better than that of the model that never "
-        f"flags anything ({pct(base.accuracy)}). Accuracy cannot tell them apart, because "
-        "legitimate payments outnumber fraud so heavily that they fill almost the whole score.\n"
-        f"- It is not worthless: {pct(mp.precision, 0)} of its alarms are real fraud, against "
-        f"{pct(s.prevalence, 0)} for a random pick. But at this threshold it finds too little "
-        "to matter. Look at recall, precision and the confusion matrix, never at accuracy alone."
+        f"- Its accuracy ({fmt.percent(mp.accuracy)}) is no better than that of the model that "
+        f"never flags anything ({fmt.percent(base_accuracy)}). Accuracy cannot tell them apart, "
+        "because legitimate payments outnumber fraud so heavily that they fill almost the "
+        "whole score.\n"
+        f"- It is not worthless: {fmt.percent(mp.precision, 0)} of its alarms are real fraud, "
+        f"against {fmt.percent(s.prevalence, 0)} for a random pick. But at this threshold it "
+        "finds too little to matter. Look at recall, precision and the confusion matrix, never "
+        "at accuracy alone."
     )
-    explorer_link("paradox", "fraud", "card fraud demo")
 
 
 # --- 2. precision or recall? --------------------------------------------------------------
@@ -303,14 +218,10 @@ _COST_TEXT = {
 }
 
 
-def _set_slider(key: str, value: float) -> None:
-    st.session_state[key] = value
-
-
 def _cost_panel(key: str) -> None:
-    c = tut.COST_SCENARIOS[key]
+    c = trade_off.COST_SCENARIOS[key]
     title, why, note, fp_word, fn_word = _COST_TEXT[key]
-    data = demo_data(key, c.score)
+    data = state.demo_data(key, c.score)
     st.subheader(title, anchor=False)
     st.markdown(why)
     st.caption(note)
@@ -325,28 +236,29 @@ def _cost_panel(key: str) -> None:
     )
     p = data.sweep.at(t)
     a, b = st.columns(2)
-    metric(a, "Precision", pct(p.precision), note=_why_undefined(p.precision, "nothing flagged"))
-    metric(b, "Recall", pct(p.recall))
+    nothing = undefined_note(p.precision, "nothing flagged")
+    metric(a, "Precision", fmt.percent(p.precision), note=nothing)
+    metric(b, "Recall", fmt.percent(p.recall))
     confusion(p, data.positive_name, data.negative_name)
-    curve = cost_curve(key)
-    cost = tut.cost_of(p, c.cost_fp, c.cost_fn)
+    costs = state.slider_costs(key)
+    fp_cost, fn_cost = fmt.significant(c.cost_fp), fmt.significant(c.cost_fn)
     st.markdown(
-        f"**Cost of errors.** Say one false alarm ({fp_word}) costs **{c.cost_fp:g}** and one "
-        f"miss ({fn_word}) costs **{c.cost_fn:g}**. At this threshold: "
-        f"{cnt(p.fp)} × {c.cost_fp:g} + {cnt(p.fn)} × {c.cost_fn:g} = **{cnt(cost)}**."
+        f"**Cost of errors.** Say one false alarm ({fp_word}) costs **{fp_cost}** and one "
+        f"miss ({fn_word}) costs **{fn_cost}**. At this threshold: "
+        f"{fmt.count(p.fp)} × {fp_cost} + {fmt.count(p.fn)} × {fn_cost} = "
+        f"**{fmt.count(costs.cost_at(t))}**."
     )
-    st.altair_chart(
-        tch.cost_chart(curve.frame, t, curve.best_threshold, lo=c.lo, hi=c.hi), width="stretch"
-    )
+    chart = tch.cost_chart(costs.frame, t, costs.best_threshold, lo=c.lo, hi=c.hi)
+    st.altair_chart(chart, width="stretch")
     st.caption(
-        f"Cheapest threshold on this slider: **{curve.best_threshold:g}** "
-        f"(total cost {cnt(curve.best_cost)}, dotted green line). Dashed: your threshold."
+        f"Cheapest threshold on this slider: **{fmt.threshold(costs.best_threshold)}** "
+        f"(total cost {fmt.count(costs.best_cost)}, dotted green line). Dashed: your threshold."
     )
     st.button(
         "Move to the cheapest threshold",
         key=f"{key}_cheapest",
-        on_click=_set_slider,
-        args=(slider_key, curve.best_threshold),
+        on_click=state.set_widget,
+        args=(slider_key, costs.best_threshold),
     )
     explorer_link("trade_off", key, f"{title.lower()} demo")
 
@@ -395,7 +307,7 @@ def section_formulas() -> None:
         horizontal=True,
         key="formula_data",
     )
-    _, score, lo, hi, step, default = _FORMULA_DATA[key]
+    name, score, lo, hi, step, default = _FORMULA_DATA[key]
     t = st.slider(
         "Threshold: flag when score ≥ threshold",
         min_value=lo,
@@ -404,19 +316,17 @@ def section_formulas() -> None:
         step=step,
         key=f"formula_threshold_{key}",
     )
-    p = demo_data(key, score).sweep.at(t)
-    cols = st.columns(4)
-    for col, (name, value) in zip(
-        cols, (("TP", p.tp), ("FP", p.fp), ("FN", p.fn), ("TN", p.tn)), strict=True
-    ):
-        metric(col, name, cnt(value))
-    for latex in tut.formula_latex(p).values():
+    p = state.demo_data(key, score).sweep.at(t)
+    cells = (("TP", p.tp), ("FP", p.fp), ("FN", p.fn), ("TN", p.tn))
+    for col, (cell, value) in zip(st.columns(4), cells, strict=True):
+        metric(col, cell, fmt.count(value))
+    for latex in formulas.formula_latex(p).values():
         st.latex(latex)
     st.caption(
         "A ratio whose bottom is zero is undefined, not zero. Try card fraud at threshold "
         "1.00: nothing is flagged, TP + FP = 0, and precision becomes undefined."
     )
-    explorer_link("formulas", key, f"{_FORMULA_DATA[key][0].lower()} demo")
+    explorer_link("formulas", key, f"{name.lower()} demo")
 
 
 # --- 4. F1 and balance --------------------------------------------------------------------
@@ -439,33 +349,38 @@ def section_f1() -> None:
     recall = b.slider(
         "Recall", min_value=0.05, max_value=1.0, value=0.10, step=0.05, key="f1_recall"
     )
-    p = tut.counts_for(precision, recall)
+    p = f1.counts_for(precision, recall)
     st.markdown(
         f"Smallest counts with exactly these values (at least 1,000 positives): "
-        f"**TP {cnt(p.tp)}**, **FP {cnt(p.fp)}**, **FN {cnt(p.fn)}**."
+        f"**TP {fmt.count(p.tp)}**, **FP {fmt.count(p.fp)}**, **FN {fmt.count(p.fn)}**."
     )
-    st.latex(tut.f1_latex(p))
+    st.latex(formulas.f1_latex(p))
     st.markdown(
-        f"F1 is **{dec(p.f1, 2)}**; the plain average of the two would be "
-        f"{dec(tut.plain_average(p), 2)}. The harmonic mean sits near the lower number, so a "
-        "model that misses most positives, or raises mostly false alarms, cannot hide it."
+        f"F1 is **{fmt.decimal(p.f1, 2)}**; the plain average of the two would be "
+        f"{fmt.decimal(f1.plain_average(p), 2)}. The harmonic mean sits near the lower number, "
+        "so a model that misses most positives, or raises mostly false alarms, cannot hide it."
     )
+    _f_beta(p, precision, recall)
+    _baselines()
+    explorer_link("f1", "fraud", "card fraud demo")
+
+
+def _f_beta(p, precision: float, recall: float) -> None:
     beta = st.select_slider(
         "β for F-beta: above 1 favours recall, below 1 precision",
         options=_BETAS,
         value=2.0,
-        format_func=lambda v: f"{v:g}",
+        format_func=fmt.significant,
         key="f1_beta",
     )
-    st.latex(tut.f1_latex(p, beta))
+    st.latex(formulas.f1_latex(p, beta))
     a, b, c, d = st.columns(4)
-    metric(a, "Precision", dec(p.precision))
-    metric(b, "Recall", dec(p.recall))
-    metric(c, "F1", dec(p.f1))
-    metric(d, f"F-beta, β = {beta:g}", dec(p.fbeta(beta)))
-    frame = tut.f1_recall_frame(precision, beta)
-    current = {"F1": p.f1, f"F{beta:g}": p.fbeta(beta)} if beta != 1 else {"F1": p.f1}
-    st.altair_chart(tch.f1_chart(frame, recall, current), width="stretch")
+    metric(a, "Precision", fmt.decimal(p.precision))
+    metric(b, "Recall", fmt.decimal(p.recall))
+    metric(c, "F1", fmt.decimal(p.f1))
+    metric(d, f"F-beta, β = {fmt.significant(beta)}", fmt.decimal(p.fbeta(beta)))
+    chart = tch.f1_chart(f1.f1_recall_frame(precision, beta), recall, f1.f_scores(p, beta))
+    st.altair_chart(chart, width="stretch")
     st.caption(
         "Precision held at the slider's value while recall runs from 0 to 100%. The dashed "
         "line is the plain average of precision and recall, which would flatter a lopsided model."
@@ -476,6 +391,8 @@ def section_f1() -> None:
         "does the opposite (spam). Choose β before looking at results, from the costs."
     )
 
+
+def _baselines() -> None:
     st.subheader("Is this value good? Compare with what you get for free", anchor=False)
     st.markdown(
         "There is no fixed line above which a score is “good”. An accuracy of 98% can be "
@@ -489,30 +406,19 @@ def section_f1() -> None:
         "is chance. **MCC** (Matthews correlation) uses all four counts; 0 is chance, 1 "
         "perfect."
     )
-    model = paradox_model()
-    rows = []
+    model = state.paradox_model()
     names = {
-        "model": f"the model of section 1 ({model.scenario.accuracy:.0%} accurate)",
+        "model": f"the model of section 1 ({fmt.percent(model.scenario.accuracy, 0)} accurate)",
         "majority": "majority class: always “legitimate”",
         "random": "random flags at the model's rate (expected)",
     }
-    for name, q in tut.baselines(model.labelled.point).items():
-        rows.append(
-            {
-                "Model": names[name],
-                "Accuracy": pct(q.accuracy),
-                "Balanced accuracy": pct(q.balanced_accuracy),
-                "F1": dec(q.f1),
-                "MCC": dec(q.mcc),
-            }
-        )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table = f1.baselines_table(model.labelled.point, names)
+    st.dataframe(table, hide_index=True, width="stretch")
     st.caption(
         "MCC of the majority model is undefined: it never predicts fraud, so one column "
         "of its confusion matrix is empty (scikit-learn reports 0 there). Accuracy cannot "
         "separate the three rows; balanced accuracy and MCC can."
     )
-    explorer_link("f1", "fraud", "card fraud demo")
 
 
 # --- 5. ROC or PR under imbalance ---------------------------------------------------------
@@ -528,13 +434,12 @@ def section_roc_pr() -> None:
         "by chance). The blue data is balanced (50% positives). Choose how rare the "
         "positives are in the orange data."
     )
-    options = tuple(p for p in tut.PREVALENCE_OPTIONS if p != 0.5)
     a, b = st.columns(2)
     prevalence = a.select_slider(
         "Positives in the second dataset",
-        options=options,
+        options=roc_pr.SECOND_PREVALENCES,
         value=0.01,
-        format_func=lambda v: f"{v:.1%}" if v < 0.01 else f"{v:.0%}",
+        format_func=fmt.short_percent,
         key="imbalance_prevalence",
     )
     t = b.slider(
@@ -546,43 +451,18 @@ def section_roc_pr() -> None:
         key="imbalance_threshold",
     )
     sets = {
-        "50% positives": imbalanced(0.5),
-        f"{pct(prevalence)} positives": imbalanced(prevalence),
+        f"{fmt.short_percent(roc_pr.BALANCED)} positives": state.imbalanced(roc_pr.BALANCED),
+        f"{fmt.percent(prevalence)} positives": state.imbalanced(prevalence),
     }
-    curves_roc, curves_pr, points, rows = [], [], [], []
-    for label, s in sets.items():
-        q = s.sweep.at(t)
-        curves_roc.append(s.roc.assign(data=label))
-        curves_pr.append(s.pr.assign(data=label))
-        points.append(
-            {
-                "data": label,
-                "fpr": q.fpr,
-                "tpr": q.recall,
-                "recall": q.recall,
-                "precision": q.precision,
-            }
-        )
-        rows.append(
-            {
-                "Data": label,
-                "Rows": cnt(q.total),
-                "ROC AUC": dec(s.roc_auc),
-                "Average precision (PR area)": dec(s.average_precision),
-                "Recall at threshold": pct(q.recall),
-                "False positive rate": pct(q.fpr),
-                "Precision at threshold": pct(q.precision),
-            }
-        )
-    pts = pd.DataFrame(points)
+    both = roc_pr.compare(sets, t)
     left, right = st.columns(2)
     with left:
         st.markdown("**ROC curve**: recall against false positive rate")
-        st.altair_chart(tch.roc_chart(pd.concat(curves_roc), pts), width="stretch")
+        st.altair_chart(tch.roc_chart(both.roc, both.points), width="stretch")
     with right:
         st.markdown("**Precision-recall curve**")
-        st.altair_chart(tch.pr_chart(pd.concat(curves_pr), pts), width="stretch")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.altair_chart(tch.pr_chart(both.pr, both.points), width="stretch")
+    st.dataframe(both.table, hide_index=True, width="stretch")
     st.markdown(
         "The ROC curves lie almost on top of each other. Both of its axes are shares *within* "
         "one class (recall among positives, false alarms among negatives), so adding "
@@ -599,11 +479,13 @@ def section_roc_pr() -> None:
 
 # --- 6. pitfalls --------------------------------------------------------------------------
 
+_LEAK_GROUPS = ("validation rows of the export", "fresh payments, as they happen")
+
 
 @section
 def pitfall_leakage() -> None:
     st.subheader("Data leakage: a perfect score that cannot last", anchor=False)
-    study = leakage()
+    study = state.leakage()
     st.markdown(
         "A fraud model is trained on a historical export. One column, "
         f"`{study.leaked}`, records whether the cardholder later disputed the payment. It "
@@ -613,36 +495,30 @@ def pitfall_leakage() -> None:
     include = st.toggle(f"Train with `{study.leaked}`", value=True, key="leak_include")
     model = "leaky" if include else "honest"
     v, f = study.results[(model, "validation")], study.results[(model, "fresh")]
-    rows = []
-    for split, e in (("validation rows of the export", v), ("fresh payments, as they happen", f)):
-        rows += [
-            {"group": split, "measure": "ROC AUC", "value": e.roc_auc},
-            {"group": split, "measure": "F1", "value": e.point.f1},
-            {"group": split, "measure": "Recall", "value": e.point.recall},
-        ]
-    groups = ["validation rows of the export", "fresh payments, as they happen"]
-    at = f"at the threshold with the best validation F1 ({study.thresholds[model]:.3f})"
+    at = f"at the threshold with the best validation F1 ({fmt.decimal(study.thresholds[model])})"
     a, b, c, d = st.columns(4)
-    metric(a, "Validation ROC AUC", dec(v.roc_auc))
-    metric(b, "Fresh-data ROC AUC", dec(f.roc_auc))
-    metric(c, "Validation F1", dec(v.point.f1), help=f"F1 {at}")
-    metric(d, "Fresh-data F1", dec(f.point.f1), help=f"F1 {at}")
-    st.altair_chart(tch.bars_chart(pd.DataFrame(rows), groups=groups), width="stretch")
+    metric(a, "Validation ROC AUC", fmt.decimal(v.roc_auc))
+    metric(b, "Fresh-data ROC AUC", fmt.decimal(f.roc_auc))
+    metric(c, "Validation F1", fmt.decimal(v.point.f1), help=f"F1 {at}")
+    metric(d, "Fresh-data F1", fmt.decimal(f.point.f1), help=f"F1 {at}")
+    bars = pitfalls.leakage_bars(study, model, _LEAK_GROUPS)
+    st.altair_chart(tch.bars_chart(bars, groups=_LEAK_GROUPS), width="stretch")
     if include:
         st.markdown(
-            f"Validation looks superb (ROC AUC {dec(v.roc_auc)}, F1 {dec(v.point.f1, 2)}), "
-            "because the validation rows come from the same export and carry the leaked "
-            "column too. On fresh payments the column is always empty: at the chosen "
-            f"threshold the model catches {pct(f.point.recall, 0)} of the fraud. The ranking "
-            f"that survives (ROC AUC {dec(f.roc_auc, 2)}) is all the honest columns were ever "
-            "worth. Switch the leaked column off to see."
+            f"Validation looks superb (ROC AUC {fmt.decimal(v.roc_auc)}, F1 "
+            f"{fmt.decimal(v.point.f1, 2)}), because the validation rows come from the same "
+            "export and carry the leaked column too. On fresh payments the column is always "
+            "empty: at the chosen threshold the model catches "
+            f"{fmt.percent(f.point.recall, 0)} of the fraud. The ranking that survives (ROC AUC "
+            f"{fmt.decimal(f.roc_auc, 2)}) is all the honest columns were ever worth. Switch "
+            "the leaked column off to see."
         )
     else:
         st.markdown(
-            f"Without the leak, validation is honest (ROC AUC {dec(v.roc_auc)}, F1 "
-            f"{dec(v.point.f1, 2)}) and fresh payments score about the same "
-            f"({dec(f.roc_auc)}, F1 {dec(f.point.f1, 2)}). A worse-looking number that tells "
-            "the truth."
+            f"Without the leak, validation is honest (ROC AUC {fmt.decimal(v.roc_auc)}, F1 "
+            f"{fmt.decimal(v.point.f1, 2)}) and fresh payments score about the same "
+            f"({fmt.decimal(f.roc_auc)}, F1 {fmt.decimal(f.point.f1, 2)}). A worse-looking "
+            "number that tells the truth."
         )
     st.caption(
         "Warning signs: a score that seems too good, one feature that does almost all the "
@@ -654,29 +530,27 @@ def pitfall_leakage() -> None:
 @section
 def pitfall_overfitting() -> None:
     st.subheader("Overfitting: the model learns the training data by heart", anchor=False)
-    study = overfitting()
+    study = state.overfitting()
     st.markdown(
         "Decision trees learn to tell two noisy rings of points apart. A deeper tree can "
-        f"draw a more detailed boundary. Each tree learns from {cnt(study.train_y.size)} "
-        f"points and is tested on {cnt(study.test_y.size)} new ones."
+        f"draw a more detailed boundary. Each tree learns from {fmt.count(study.n_train)} "
+        f"points and is tested on {fmt.count(study.n_test)} new ones."
     )
     depth = st.slider(
-        "Tree depth", min_value=1, max_value=max(study.depths), value=4, key="overfit_depth"
+        "Tree depth", min_value=1, max_value=study.max_depth, value=4, key="overfit_depth"
     )
     tr, te = study.points[depth]["train"], study.points[depth]["test"]
     a, b, c, d = st.columns(4)
-    metric(a, "Train F1", dec(tr.f1))
-    metric(b, "Test F1", dec(te.f1))
-    metric(c, "Train accuracy", pct(tr.accuracy))
-    metric(d, "Test accuracy", pct(te.accuracy))
+    metric(a, "Train F1", fmt.decimal(tr.f1))
+    metric(b, "Test F1", fmt.decimal(te.f1))
+    metric(c, "Train accuracy", fmt.percent(tr.accuracy))
+    metric(d, "Test accuracy", fmt.percent(te.accuracy))
     left, right = st.columns(2)
     with left:
         st.altair_chart(tch.fit_chart(study.scores, depth, "f1", "F1"), width="stretch")
     with right:
-        pts = pd.DataFrame(
-            {"x1": study.train_x[:, 0], "x2": study.train_x[:, 1], "label": study.train_y}
-        )
-        st.altair_chart(tch.regions_chart(study.grid, depth, pts), width="content")
+        regions = tch.regions_chart(study.grid, depth, pitfalls.training_points(study))
+        st.altair_chart(regions, width="content")
         st.caption("Shaded: where this tree says “inner ring”. Dots: its training points.")
     st.markdown(
         "Training F1 climbs to a perfect score as the tree grows: in the end it has a rule for "
@@ -689,48 +563,36 @@ def pitfall_overfitting() -> None:
 @section
 def pitfall_batches() -> None:
     st.subheader("Metrics averaged over batches", anchor=False)
-    threshold = tut.BATCH_SOURCE[2]
+    threshold = pitfalls.BATCH_SOURCE[2]
     st.markdown(
         "Training loops often report a metric per batch and average the results. For "
         "accuracy that is harmless. For precision, recall and F1 it is wrong: they are "
         "ratios, and the mean of ratios is not the ratio of the totals. Small batches of "
         "rare positives make it worse: many batches hold no positive at all."
     )
-    b = st.select_slider("Batch size", options=tut.BATCH_SIZES, value=32, key="batch_size")
-    r = batches(b)
+    size = st.select_slider("Batch size", options=pitfalls.BATCH_SIZES, value=32, key="batch_size")
+    r = state.batches(size)
     a, c, d = st.columns(3)
-    metric(a, "F1 of the whole set", dec(r.whole.f1))
+    metric(a, "F1 of the whole set", fmt.decimal(r.whole.f1))
     metric(
         c,
         "Mean of batch F1, undefined left out",
-        dec(r.mean_defined("f1")),
-        note=f"{cnt(r.undefined('f1'))} of {cnt(r.n_batches)} batches left out",
+        fmt.decimal(r.mean_defined("f1")),
+        note=f"{fmt.count(r.undefined('f1'))} of {fmt.count(r.n_batches)} batches left out",
     )
     metric(
         d,
         "Mean of batch F1, undefined as 0",
-        dec(r.mean_zero("f1")),
+        fmt.decimal(r.mean_zero("f1")),
         note="what an epsilon in the denominator does",
     )
-    st.altair_chart(tch.batch_chart(batch_curve(), b), width="stretch")
-    table = pd.DataFrame(
-        [
-            {
-                "Metric": name.capitalize() if name != "f1" else "F1",
-                "Whole set": dec(getattr(r.whole, name)),
-                "Mean of batches (undefined left out)": dec(r.mean_defined(name)),
-                "Mean of batches (undefined as 0)": dec(r.mean_zero(name)),
-                "Undefined batches": f"{cnt(r.undefined(name))} of {cnt(r.n_batches)}",
-            }
-            for name in ("precision", "recall", "f1")
-        ]
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.altair_chart(tch.batch_chart(state.batch_curve(), size), width="stretch")
+    st.dataframe(pitfalls.batch_table(r), hide_index=True, width="stretch")
     st.markdown(
-        f"Data: the card fraud demo's second model ({cnt(r.whole.total)} payments, about 1% "
-        f"fraud), flagged at {threshold:g}, cut into batches in file order. A batch's F1 is "
-        "undefined when it has no fraud and flags none (0/0). Leaving those batches out "
-        "and counting them as 0 give different answers, and neither is the real F1."
+        f"Data: the card fraud demo's second model ({fmt.count(r.whole.total)} payments, about "
+        f"1% fraud), flagged at {fmt.threshold(threshold)}, cut into batches in file order. A "
+        "batch's F1 is undefined when it has no fraud and flags none (0/0). Leaving those "
+        "batches out and counting them as 0 give different answers, and neither is the real F1."
     )
     st.info(
         "This is why Keras 2.0 removed its batch-wise precision, recall and F-measure metrics: "
@@ -761,15 +623,17 @@ def section_pitfalls() -> None:
 @section
 def section_multiclass() -> None:
     st.header("More than two classes: averaging", anchor=False)
-    sc = tut.TICKETS
-    sizes = ", ".join(f"{cnt(n)} {name}" for name, n in zip(sc.classes, sc.sizes, strict=True))
+    sc = multiclass.TICKETS
+    sizes = ", ".join(
+        f"{fmt.count(n)} {name}" for name, n in zip(sc.classes, sc.sizes, strict=True)
+    )
     st.markdown(
         f"A model routes support tickets to three teams: {sizes}. Each class gets its own "
         "precision, recall and F1 by treating it as “positive” and the two others as "
         "“negative”. Then one number for the whole model needs an average, and there are "
         "three ways to take it."
     )
-    rare = sc.classes[-1]
+    rare = sc.rare
     r = st.slider(
         f"Share of {rare} tickets the model routes correctly",
         min_value=0.0,
@@ -778,7 +642,7 @@ def section_multiclass() -> None:
         step=0.05,
         key="rare_recall",
     )
-    per_class, averages, cm = tickets(r)
+    per_class, averages, cm = state.tickets(r)
     st.markdown(
         f"Below: who got which tickets, each class's scores, and the three averages. The "
         f"chart shows the averages for every share of {rare} tickets routed correctly."
@@ -787,20 +651,10 @@ def section_multiclass() -> None:
     with left:
         st.altair_chart(tch.multiclass_confusion_chart(cm, sc.classes), width="content")
     with right:
-        show = per_class.assign(
-            precision=per_class["precision"].map(dec),
-            recall=per_class["recall"].map(dec),
-            f1=per_class["f1"].map(dec),
-            support=per_class["support"].map(cnt),
-        ).rename(columns=str.capitalize)
-        st.dataframe(show, hide_index=True, width="stretch")
-        avg = averages.assign(
-            precision=averages["precision"].map(dec),
-            recall=averages["recall"].map(dec),
-            f1=averages["f1"].map(dec),
-        ).rename(columns=str.capitalize)
-        st.dataframe(avg, hide_index=True, width="stretch")
-    st.altair_chart(tch.averages_chart(averages_frame(), r), width="stretch")
+        shown_class, shown_averages = multiclass.shown_tables(per_class, averages)
+        st.dataframe(shown_class, hide_index=True, width="stretch")
+        st.dataframe(shown_averages, hide_index=True, width="stretch")
+    st.altair_chart(tch.averages_chart(state.averages_frame(), r), width="stretch")
     st.markdown(
         "- **Macro**: the plain mean over classes; each class counts once, whatever its size. "
         f"It drops sharply when the small {rare} class fails. It can mislead the other way "
@@ -823,63 +677,77 @@ def section_multiclass() -> None:
 def section_quiz() -> None:
     st.header("Check yourself", anchor=False)
     st.markdown("Think of an answer first, then open the box.")
-    model = paradox_model()
+    _quiz_reading()
+    _quiz_pitfalls()
+    explorer_link("quiz", "fraud", "card fraud demo")
+
+
+def _quiz_reading() -> None:
+    """Questions 1 to 4: accuracy, F1, precision or recall, ROC AUC under imbalance."""
+    model = state.paradox_model()
     s, mp = model.scenario, model.labelled.point
     with st.expander(
-        f"1. A fraud model has {s.accuracy:.0%} accuracy but {s.recall:.0%} recall on "
-        "fraud. Is it ready for production?"
+        f"1. A fraud model has {fmt.percent(s.accuracy, 0)} accuracy but "
+        f"{fmt.percent(s.recall, 0)} recall on fraud. Is it ready for production?"
     ):
         st.markdown(
-            f"**No.** In the scenario of section 1 it misses {cnt(mp.fn)} of "
-            f"{cnt(model.n_pos)} fraud cases, and a model that flags nothing reaches the "
-            f"same accuracy. With {pct(s.prevalence, 0)} fraud, accuracy mostly counts "
+            f"**No.** In the scenario of section 1 it misses {fmt.count(mp.fn)} of "
+            f"{fmt.count(model.n_pos)} fraud cases, and a model that flags nothing reaches the "
+            f"same accuracy. With {fmt.percent(s.prevalence, 0)} fraud, accuracy mostly counts "
             "legitimate payments. Judge it by recall, precision and cost, against baselines."
         )
-    p = tut.counts_for(0.95, 0.10)
+    p = f1.counts_for(0.95, 0.10)
     with st.expander(
-        f"2. Precision is {pct(p.precision, 0)} and recall {pct(p.recall, 0)}. Is the F1 about 0.5?"
+        f"2. Precision is {fmt.percent(p.precision, 0)} and recall {fmt.percent(p.recall, 0)}. "
+        "Is the F1 about 0.5?"
     ):
         st.markdown(
-            f"**No, it is {dec(p.f1, 2)}.** F1 is a harmonic mean, which stays near the smaller "
-            "number. 0.5 would be the plain average, which hides that the model misses nine "
-            "positives in ten."
+            f"**No, it is {fmt.decimal(p.f1, 2)}.** F1 is a harmonic mean, which stays near the "
+            "smaller number. 0.5 would be the plain average, which hides that the model misses "
+            "nine positives in ten."
         )
-    sc = tut.COST_SCENARIOS["spam"]
-    best = cost_curve("spam").best_threshold
-    at_best = demo_data("spam", sc.score).sweep.at(best)
+    sc = trade_off.COST_SCENARIOS["spam"]
+    best = state.slider_costs("spam").best_threshold
+    at_best = state.demo_data("spam", sc.score).sweep.at(best)
     with st.expander("3. For a spam filter, which do you protect: precision or recall?"):
         st.markdown(
             "**Precision.** A false positive hides a real email; a false negative is one "
-            f"more spam to delete. In section 2, with a false alarm costing {sc.cost_fp:g} "
-            f"and a miss {sc.cost_fn:g}, the cheapest threshold ({best:g}) gives precision "
-            f"{pct(at_best.precision)} and recall {pct(at_best.recall)}: it gives up some "
-            "recall to keep false alarms rare."
+            f"more spam to delete. In section 2, with a false alarm costing "
+            f"{fmt.significant(sc.cost_fp)} and a miss {fmt.significant(sc.cost_fn)}, the "
+            f"cheapest threshold ({fmt.threshold(best)}) gives precision "
+            f"{fmt.percent(at_best.precision)} and recall {fmt.percent(at_best.recall)}: it "
+            "gives up some recall to keep false alarms rare."
         )
-    rare, base = imbalanced(0.01), imbalanced(0.5)
+    rare, base = state.imbalanced(0.01), state.imbalanced(roc_pr.BALANCED)
     q_rare, q_base = rare.sweep.at(0.5), base.sweep.at(0.5)
     with st.expander(
-        f"4. A model has ROC AUC {dec(rare.roc_auc, 2)} on data with 1% positives. "
+        f"4. A model has ROC AUC {fmt.decimal(rare.roc_auc, 2)} on data with 1% positives. "
         "Will most of its alarms be right?"
     ):
         st.markdown(
             f"**Not necessarily.** In section 5 that very model, at threshold 0.5, is right "
-            f"in {pct(q_base.precision, 0)} of its alarms on balanced data but only "
-            f"{pct(q_rare.precision, 0)} at 1% positives, with the same ROC AUC. Check "
+            f"in {fmt.percent(q_base.precision, 0)} of its alarms on balanced data but only "
+            f"{fmt.percent(q_rare.precision, 0)} at 1% positives, with the same ROC AUC. Check "
             "precision or the PR curve at the prevalence you will meet."
         )
-    r32 = batches(32)
+
+
+def _quiz_pitfalls() -> None:
+    """Questions 5 to 7: batch averages, leakage, multiclass averages."""
+    r32 = state.batches(32)
     with st.expander(
         "5. Your training loop averages F1 over batches of 32. Is that the model's F1?"
     ):
         st.markdown(
-            f"**No.** On the fraud demo the whole-set F1 is {dec(r32.whole.f1)}, the mean of "
-            f"batch F1 is {dec(r32.mean_defined('f1'))} or {dec(r32.mean_zero('f1'))} "
-            f"depending on how the {cnt(r32.undefined('f1'))} undefined batches are treated. "
-            "Add up TP, FP and FN over the whole validation set, then compute F1 once."
+            f"**No.** On the fraud demo the whole-set F1 is {fmt.decimal(r32.whole.f1)}, the "
+            f"mean of batch F1 is {fmt.decimal(r32.mean_defined('f1'))} or "
+            f"{fmt.decimal(r32.mean_zero('f1'))} depending on how the "
+            f"{fmt.count(r32.undefined('f1'))} undefined batches are treated. Add up TP, FP and "
+            "FN over the whole validation set, then compute F1 once."
         )
-    leak = leakage().results[("leaky", "validation")]
+    leak = state.leakage().results[("leaky", "validation")]
     with st.expander(
-        f"6. Your first model scores ROC AUC {dec(leak.roc_auc, 2)} on validation. "
+        f"6. Your first model scores ROC AUC {fmt.decimal(leak.roc_auc, 2)} on validation. "
         "What do you check first?"
     ):
         st.markdown(
@@ -887,18 +755,18 @@ def section_quiz() -> None:
             "was computed from the label, and for rows that share information between the "
             "training and validation splits. Then validate on later, fresh data."
         )
-    _, averages, _ = tickets(0.0)
-    micro = averages.set_index("average").loc["micro", "f1"]
-    macro = averages.set_index("average").loc["macro", "f1"]
+    _, averages, _ = state.tickets(0.0)
+    micro = multiclass.average_f1(averages, "micro")
+    macro = multiclass.average_f1(averages, "macro")
     with st.expander(
-        f"7. Micro F1 is {dec(micro, 2)} but macro F1 only {dec(macro, 2)}. What is going on?"
+        f"7. Micro F1 is {fmt.decimal(micro, 2)} but macro F1 only {fmt.decimal(macro, 2)}. "
+        "What is going on?"
     ):
         st.markdown(
             "**A class is failing, probably a small one.** Micro F1 follows the big classes; "
             "macro gives each class an equal say. In section 7 with the slider at 0, the "
-            f"{tut.TICKETS.classes[-1]} tickets are all misrouted. Read the per-class table."
+            f"{multiclass.TICKETS.rare} tickets are all misrouted. Read the per-class table."
         )
-    explorer_link("quiz", "fraud", "card fraud demo")
 
 
 # --- the page -----------------------------------------------------------------------------
@@ -914,11 +782,7 @@ SECTIONS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("8 · Check yourself", section_quiz),
 )
 LABELS = tuple(label for label, _ in SECTIONS)
-
-
-def _go_to(label: str) -> None:
-    st.session_state[SECTION_KEY] = label
-
+NEXT = dict(itertools.pairwise(LABELS))  # each tab's successor; the last has none
 
 st.title("Tutorial: reading a classifier's scores", anchor=False)
 st.markdown(
@@ -927,18 +791,18 @@ st.markdown(
     "from data generated on this page. Start at 1, or jump to any tab."
 )
 tabs = st.tabs(LABELS, key=SECTION_KEY, bind="query-params")
-for i, (tab, (_, draw)) in enumerate(zip(tabs, SECTIONS, strict=True)):
+for i, (tab, (label, draw)) in enumerate(zip(tabs, SECTIONS, strict=True)):
     # The tabs track their state, so only the open one is computed and drawn.
     if tab.open is False:
         continue
     with tab:
         draw()
-        if i + 1 < len(SECTIONS):
+        if label in NEXT:
             st.divider()
             st.button(
-                f"Next: {LABELS[i + 1]}",
+                f"Next: {NEXT[label]}",
                 key=f"next_{i}",
                 icon=":material/arrow_forward:",
-                on_click=_go_to,
-                args=(LABELS[i + 1],),
+                on_click=state.set_widget,
+                args=(SECTION_KEY, NEXT[label]),
             )

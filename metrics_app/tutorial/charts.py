@@ -5,7 +5,7 @@ current slider value and returns a chart; nothing here computes a metric.
 Encodings use channel objects with ``field=`` and ``type=`` (shorthand
 strings cost ~10 ms per channel in Altair 6.3). Undefined (NaN) values are
 dropped before drawing, never drawn as 0. The confusion matrix of a binary
-model is :func:`metrics_app.charts.confusion_chart`, shared with the explorer.
+model is :func:`metrics_app.shared.charts.confusion_chart`, shared with the explorer.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _layer(*layers: alt.Chart, data: pd.DataFrame | None = None) -> alt.LayerCha
 def majority_chart(frame: pd.DataFrame, prevalence: float, accuracy: float) -> alt.LayerChart:
     """Accuracy and recall of "always legitimate" against the share of fraud (log x axis).
 
-    ``frame`` is :func:`metrics_app.tutorial.majority_accuracy_frame`; the
+    ``frame`` is :func:`metrics_app.tutorial.paradox.majority_accuracy_frame`; the
     current prevalence is marked with a rule and a point at ``accuracy``.
     """
     long = frame.melt(
@@ -162,7 +162,7 @@ def cost_chart(
 def f1_chart(frame: pd.DataFrame, recall: float, current: Mapping[str, float]) -> alt.LayerChart:
     """F1 (and F-beta) against recall at fixed precision, beside the plain average.
 
-    ``frame`` is :func:`metrics_app.tutorial.f1_recall_frame`; ``current``
+    ``frame`` is :func:`metrics_app.tutorial.f1.f1_recall_frame`; ``current``
     maps each measure to its value at ``recall`` (drawn as points).
     """
     measures = list(dict.fromkeys(frame["measure"]))
@@ -365,8 +365,9 @@ def regions_chart(
 ) -> alt.LayerChart:
     """Where a tree of ``depth`` says "inner ring" (shaded), with the training points on top.
 
-    ``grid`` is :attr:`OverfitStudy.grid`; ``points`` has ``x1``, ``x2`` and
-    ``label`` (bool, True = inner ring).
+    ``grid`` is :attr:`metrics_app.tutorial.pitfalls.OverfitStudy.grid`; ``points`` (see
+    :func:`metrics_app.tutorial.pitfalls.training_points`) has ``x1``, ``x2`` and ``label``
+    (bool, True = inner ring).
     """
     col = f"d{depth}"
     g = grid[["x1", "x2", col]]

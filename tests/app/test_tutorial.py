@@ -18,6 +18,8 @@ from sklearn.metrics import (
 )
 from streamlit.testing.v1 import AppTest
 
+from metrics_app.tutorial import f1 as f1_lesson
+from metrics_app.tutorial import formulas, multiclass, paradox, pitfalls, roc_pr, trade_off
 from metrics_app.tutorial import model as tut
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -136,7 +138,7 @@ def test_paradox_slider_and_constructed_model_equal_sklearn() -> None:
     for percent in (1.0, 10.0, 0.1):
         at.select_slider(key="paradox_prevalence").set_value(percent)
         rerun(at)
-        y = tut.fraud_labels(tut.PARADOX.n, percent / 100)
+        y = paradox.fraud_labels(paradox.PARADOX.n, percent / 100)
         pred = np.zeros_like(y)
         lazy_accuracy = metrics(at, "Accuracy")[0]
         assert lazy_accuracy == pct(accuracy_score(y, pred))
@@ -146,7 +148,7 @@ def test_paradox_slider_and_constructed_model_equal_sklearn() -> None:
         seen.append(lazy_accuracy)
     assert len(set(seen)) == 3
     # The constructed model below does not depend on the slider.
-    lab = tut.build_paradox_model().labelled
+    lab = paradox.build_paradox_model().labelled
     assert metrics(at, "Accuracy")[1] == pct(accuracy_score(lab.y, lab.pred)) == "98.0%"
     assert metrics(at, "Recall on fraud")[1] == pct(recall_score(lab.y, lab.pred)) == "12.0%"
     assert metrics(at, "Precision")[1] == pct(precision_score(lab.y, lab.pred))
@@ -163,7 +165,7 @@ def test_paradox_slider_and_constructed_model_equal_sklearn() -> None:
 @pytest.mark.parametrize(("key", "index", "threshold"), [("spam", 0, 2.5), ("screening", 1, 0.2)])
 def test_trade_off_sliders(key: str, index: int, threshold: float) -> None:
     at = tutorial(SECTIONS[1])
-    c = tut.COST_SCENARIOS[key]
+    c = trade_off.COST_SCENARIOS[key]
     d = tut.demo_scores(key, c.score)
     before = metrics(at, "Precision")[index], metrics(at, "Recall")[index]
     at.slider(key=f"{key}_threshold").set_value(threshold)
@@ -179,7 +181,7 @@ def test_trade_off_sliders(key: str, index: int, threshold: float) -> None:
     # The shortcut button moves the slider to the cheapest threshold.
     at.button(key=f"{key}_cheapest").click()
     rerun(at)
-    best = tut.cost_curve(d, c.cost_fp, c.cost_fn, c.lo, c.hi, c.step).best_threshold
+    best = trade_off.slider_costs(d, c).best_threshold
     assert at.slider(key=f"{key}_threshold").value == pytest.approx(best)
 
 
@@ -195,7 +197,7 @@ def test_formulas_follow_the_slider_and_equal_sklearn() -> None:
         rerun(at)
         flagged = d.scores >= t
         latex = [el.value.removeprefix("$$\n").removesuffix("\n$$") for el in at.latex]
-        assert latex == list(tut.formula_latex(d.sweep.at(t)).values())
+        assert latex == list(formulas.formula_latex(d.sweep.at(t)).values())
         assert latex[0].endswith(f"= {precision_score(d.y, flagged):.3f}")
         assert latex[1].endswith(f"= {recall_score(d.y, flagged):.3f}")
         assert latex[2].endswith(f"= {f1_score(d.y, flagged):.3f}")
@@ -224,7 +226,7 @@ def test_f1_sliders_and_sklearn() -> None:
         at.slider(key="f1_recall").set_value(recall)
         at.select_slider(key="f1_beta").set_value(beta)
         rerun(at)
-        p = tut.counts_for(precision, recall)
+        p = f1_lesson.counts_for(precision, recall)
         y = np.r_[np.ones(p.tp + p.fn, bool), np.zeros(p.fp + p.tn, bool)]
         pred = np.r_[
             np.ones(p.tp, bool), np.zeros(p.fn, bool), np.ones(p.fp, bool), np.zeros(p.tn, bool)
@@ -238,7 +240,7 @@ def test_f1_sliders_and_sklearn() -> None:
 def test_baselines_table_equals_sklearn() -> None:
     at = tutorial(SECTIONS[3])
     table = frame(at, "MCC")
-    lab = tut.build_paradox_model().labelled
+    lab = paradox.build_paradox_model().labelled
     model, majority, rand = (table.iloc[i] for i in range(3))
     assert model["MCC"] == dec(matthews_corrcoef(lab.y, lab.pred))
     assert model["F1"] == dec(f1_score(lab.y, lab.pred))
@@ -260,15 +262,15 @@ def test_roc_pr_table_follows_widgets_and_equals_sklearn() -> None:
         rerun(at)
         table = frame(at, "ROC AUC")
         for row, prev in zip(table.itertuples(index=False), (0.5, prevalence), strict=True):
-            s = tut.imbalanced_set(prev)
+            s = roc_pr.imbalanced_set(prev)
             flagged = s.scores >= t
             assert row[table.columns.get_loc("ROC AUC")] == dec(roc_auc_score(s.y, s.scores))
             got = row[table.columns.get_loc("Precision at threshold")]
             assert got == pct(precision_score(s.y, flagged))
             assert row[table.columns.get_loc("Rows")] == f"{s.y.size:,}"
     # The lesson itself: ROC AUC barely moves, precision collapses.
-    rare = tut.imbalanced_set(0.01)
-    bal = tut.imbalanced_set(0.5)
+    rare = roc_pr.imbalanced_set(0.01)
+    bal = roc_pr.imbalanced_set(0.5)
     assert abs(roc_auc_score(rare.y, rare.scores) - roc_auc_score(bal.y, bal.scores)) < 0.02
 
 
@@ -277,7 +279,7 @@ def test_roc_pr_table_follows_widgets_and_equals_sklearn() -> None:
 
 def test_leakage_toggle() -> None:
     at = tutorial(SECTIONS[5])
-    study = tut.leakage_study()
+    study = pitfalls.leakage_study()
     for include, model in ((True, "leaky"), (False, "honest")):
         at.toggle(key="leak_include").set_value(include)
         rerun(at)
@@ -293,7 +295,7 @@ def test_leakage_toggle() -> None:
 
 def test_overfitting_slider() -> None:
     at = tutorial(SECTIONS[5])
-    study = tut.overfitting_study()
+    study = pitfalls.overfitting_study()
     seen = []
     for depth in (2, 12):
         at.slider(key="overfit_depth").set_value(depth)
@@ -308,7 +310,7 @@ def test_overfitting_slider() -> None:
 
 def test_batch_size_slider_equals_sklearn_per_batch() -> None:
     at = tutorial(SECTIONS[5])
-    key, score, t = tut.BATCH_SOURCE
+    key, score, t = pitfalls.BATCH_SOURCE
     d = tut.demo_scores(key, score)
     flagged = d.scores >= t
     whole = dec(f1_score(d.y, flagged))
@@ -333,12 +335,12 @@ def test_batch_size_slider_equals_sklearn_per_batch() -> None:
 
 def test_multiclass_slider_and_sklearn() -> None:
     at = tutorial(SECTIONS[6])
-    labels = list(tut.TICKETS.classes)
+    labels = list(multiclass.TICKETS.classes)
     macro_seen = []
     for r in (0.3, 0.0):
         at.slider(key="rare_recall").set_value(r)
         rerun(at)
-        y, pred = tut.ticket_predictions(r)
+        y, pred = multiclass.ticket_predictions(r)
         per_class = frame(at, "Support")
         _, rec, f, s = _sk(
             precision_recall_fscore_support, y, pred, labels=labels, zero_division=np.nan
@@ -370,11 +372,11 @@ def test_quiz_answers_are_hidden_and_computed() -> None:
     at = tutorial(SECTIONS[7])
     quiz = at.main.expander  # the sidebar has an expander of its own
     assert len(quiz) == 7
-    lab = tut.build_paradox_model().labelled
+    lab = paradox.build_paradox_model().labelled
     assert "98% accuracy but 12% recall" in quiz[0].label
     answer = " ".join(m.value for m in quiz[0].markdown)
     assert f"misses {(lab.y & ~lab.pred).sum()} of {lab.y.sum()}" in answer
-    p = tut.counts_for(0.95, 0.10)
+    p = f1_lesson.counts_for(0.95, 0.10)
     assert f"**No, it is {p.f1:.2f}.**" in " ".join(m.value for m in quiz[1].markdown)
 
 

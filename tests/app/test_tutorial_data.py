@@ -2,6 +2,7 @@
 
 import math
 import warnings
+from dataclasses import replace
 from functools import cache
 
 import altair as alt
@@ -22,6 +23,8 @@ from sklearn.metrics import (
 )
 
 from metrics_app.tutorial import charts as tch
+from metrics_app.tutorial import f1 as f1_lesson
+from metrics_app.tutorial import formulas, multiclass, paradox, pitfalls, roc_pr, trade_off
 from metrics_app.tutorial import model as tut
 from metrics_core import OperatingPoint
 
@@ -46,11 +49,16 @@ def _demo(key: str, score: str) -> tut.Scored:
     return tut.demo_scores(key, score)
 
 
+def _cost(p: OperatingPoint, c: trade_off.CostScenario) -> float:
+    """The cost of the errors at ``p``, written out: FP x cost_fp + FN x cost_fn."""
+    return p.fp * c.cost_fp + p.fn * c.cost_fn
+
+
 # --- 1. the accuracy paradox ---------------------------------------------------------------------
 
 
 def test_paradox_model_really_has_the_asked_for_metrics() -> None:
-    c = tut.build_paradox_model()
+    c = paradox.build_paradox_model()
     s, lab = c.scenario, c.labelled
     assert accuracy_score(lab.y, lab.pred) == pytest.approx(s.accuracy)
     assert recall_score(lab.y, lab.pred) == pytest.approx(s.recall)
@@ -62,20 +70,22 @@ def test_paradox_model_really_has_the_asked_for_metrics() -> None:
     assert c.n_pos == round(s.n * s.prevalence)
     assert c.fn + c.fp == c.errors == round(s.n * (1 - s.accuracy))
     # Same payments as the "always legitimate" baseline, which is as accurate.
-    base = tut.always_legitimate(s.prevalence)
+    base = paradox.always_legitimate(s.prevalence)
     np.testing.assert_array_equal(base.y, lab.y)
     assert base.point.accuracy == pytest.approx(lab.point.accuracy)
 
 
 def test_paradox_rejects_contradictory_targets() -> None:
     with pytest.raises(ValueError, match="mistakes"):
-        tut.build_paradox_model(tut.ParadoxScenario(prevalence=0.1, accuracy=0.99, recall=0.1))
+        paradox.build_paradox_model(
+            paradox.ParadoxScenario(prevalence=0.1, accuracy=0.99, recall=0.1)
+        )
 
 
-@pytest.mark.parametrize("percent", tut.PARADOX_PREVALENCES_PERCENT)
+@pytest.mark.parametrize("percent", paradox.PARADOX_PREVALENCES_PERCENT)
 def test_always_legitimate_matches_sklearn(percent: float) -> None:
-    lab = tut.always_legitimate(percent / 100)
-    assert lab.y.sum() == round(tut.PARADOX.n * percent / 100)
+    lab = paradox.always_legitimate(percent / 100)
+    assert lab.y.sum() == round(paradox.PARADOX.n * percent / 100)
     assert lab.point.accuracy == pytest.approx(accuracy_score(lab.y, lab.pred))
     assert lab.point.accuracy == pytest.approx(1 - percent / 100)
     assert lab.point.recall == 0.0
@@ -84,7 +94,7 @@ def test_always_legitimate_matches_sklearn(percent: float) -> None:
 
 
 def test_majority_frame_covers_the_slider() -> None:
-    f = tut.majority_accuracy_frame()
+    f = paradox.majority_accuracy_frame()
     assert f["prevalence"].min() == pytest.approx(0.001)
     assert f["prevalence"].max() == pytest.approx(0.5)
     np.testing.assert_allclose(f["accuracy"], 1 - f["prevalence"])
@@ -94,29 +104,32 @@ def test_majority_frame_covers_the_slider() -> None:
 # --- 2. costs ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", list(tut.COST_SCENARIOS))
+@pytest.mark.parametrize("key", list(trade_off.COST_SCENARIOS))
 def test_cost_scenarios(key: str) -> None:
-    c = tut.COST_SCENARIOS[key]
+    c = trade_off.COST_SCENARIOS[key]
     d = _demo(key, c.score)
     t = c.default
     p = d.sweep.at(t)
     flagged = d.scores >= t
     assert p.precision == pytest.approx(precision_score(d.y, flagged))
     assert p.recall == pytest.approx(recall_score(d.y, flagged))
-    curve = tut.cost_curve(d, c.cost_fp, c.cost_fn, c.lo, c.hi, c.step)
+    curve = trade_off.slider_costs(d, c)
     grid = np.arange(c.lo, c.hi + c.step / 2, c.step)
-    costs = [tut.cost_of(d.sweep.at(g), c.cost_fp, c.cost_fn) for g in grid]
+    costs = [_cost(d.sweep.at(g), c) for g in grid]
     assert curve.best_cost == pytest.approx(min(costs))
-    assert curve.best_cost == tut.cost_of(d.sweep.at(curve.best_threshold), c.cost_fp, c.cost_fn)
+    assert curve.best_cost == _cost(d.sweep.at(curve.best_threshold), c)
+    # The core's cost curve, read at a threshold, is the cost written out.
+    assert [curve.cost_at(g) for g in grid] == costs
     fp = int((flagged & ~d.y).sum())
     fn = int((~flagged & d.y).sum())
-    assert tut.cost_of(p, c.cost_fp, c.cost_fn) == fp * c.cost_fp + fn * c.cost_fn
+    assert curve.cost_at(t) == fp * c.cost_fp + fn * c.cost_fn
 
 
 def test_costs_pull_thresholds_opposite_ways() -> None:
-    spam, scr = tut.COST_SCENARIOS["spam"], tut.COST_SCENARIOS["screening"]
-    best_spam = tut.cost_curve(_demo("spam", spam.score), 20, 1, spam.lo, spam.hi, spam.step)
-    best_scr = tut.cost_curve(_demo("screening", scr.score), 1, 30, scr.lo, scr.hi, scr.step)
+    spam = replace(trade_off.COST_SCENARIOS["spam"], cost_fp=20, cost_fn=1)
+    scr = replace(trade_off.COST_SCENARIOS["screening"], cost_fp=1, cost_fn=30)
+    best_spam = trade_off.slider_costs(_demo("spam", spam.score), spam)
+    best_scr = trade_off.slider_costs(_demo("screening", scr.score), scr)
     # Costly false alarms push the threshold up (precision), costly misses down (recall).
     assert best_spam.best_threshold > spam.default
     assert best_scr.best_threshold < scr.default
@@ -128,7 +141,7 @@ def test_costs_pull_thresholds_opposite_ways() -> None:
 def test_formula_latex_shows_counts_and_sklearn_values() -> None:
     d = _demo("screening", "test_score")
     flagged = d.scores >= 0.5
-    latex = tut.formula_latex(d.sweep.at(0.5))
+    latex = formulas.formula_latex(d.sweep.at(0.5))
     tp = int((flagged & d.y).sum())
     expected = {
         "precision": precision_score(d.y, flagged),
@@ -143,7 +156,7 @@ def test_formula_latex_shows_counts_and_sklearn_values() -> None:
 
 
 def test_formula_latex_undefined() -> None:
-    latex = tut.formula_latex(OperatingPoint(1.0, tp=0, fp=0, fn=5, tn=1234))
+    latex = formulas.formula_latex(OperatingPoint(1.0, tp=0, fp=0, fn=5, tn=1234))
     assert latex["precision"].endswith(r"\frac{0}{0 + 0} = \text{undefined}")
     assert r"1{,}234" in latex["accuracy"]
 
@@ -152,21 +165,21 @@ def test_formula_latex_undefined() -> None:
 
 
 def test_f1_of_95_precision_and_10_recall_is_about_018() -> None:
-    p = tut.counts_for(0.95, 0.10)
+    p = f1_lesson.counts_for(0.95, 0.10)
     y, pred = _arrays(p)
     assert precision_score(y, pred) == pytest.approx(0.95)
     assert recall_score(y, pred) == pytest.approx(0.10)
     assert p.f1 == pytest.approx(f1_score(y, pred))
     assert round(p.f1, 2) == 0.18
-    assert tut.plain_average(p) == pytest.approx(0.525)
-    assert tut.f1_latex(p).endswith(f"= {f1_score(y, pred):.3f}")
-    assert tut.f1_latex(p, 2.0).endswith(f"= {fbeta_score(y, pred, beta=2):.3f}")
+    assert f1_lesson.plain_average(p) == pytest.approx(0.525)
+    assert formulas.f1_latex(p).endswith(f"= {f1_score(y, pred):.3f}")
+    assert formulas.f1_latex(p, 2.0).endswith(f"= {fbeta_score(y, pred, beta=2):.3f}")
 
 
 @pytest.mark.parametrize("precision", [0.05, 0.35, 0.55, 0.95, 1.0])
 @pytest.mark.parametrize("recall", [0.05, 0.45, 0.85, 1.0])
 def test_counts_for_is_exact(precision: float, recall: float) -> None:
-    p = tut.counts_for(precision, recall)
+    p = f1_lesson.counts_for(precision, recall)
     assert p.precision == pytest.approx(precision, abs=1e-12)
     assert p.recall == pytest.approx(recall, abs=1e-12)
     assert p.tp + p.fn >= 1000
@@ -174,7 +187,7 @@ def test_counts_for_is_exact(precision: float, recall: float) -> None:
 
 
 def test_f1_recall_frame_uses_the_harmonic_mean() -> None:
-    f = tut.f1_recall_frame(0.6, beta=2.0)
+    f = f1_lesson.f1_recall_frame(0.6, beta=2.0)
     f1 = f[f["measure"] == "F1"]
     r = f1["recall"].to_numpy()
     np.testing.assert_allclose(f1["value"], 2 * 0.6 * r / (0.6 + r))
@@ -182,8 +195,8 @@ def test_f1_recall_frame_uses_the_harmonic_mean() -> None:
 
 
 def test_baselines_against_sklearn() -> None:
-    model = tut.build_paradox_model().labelled
-    b = tut.baselines(model.point)
+    model = paradox.build_paradox_model().labelled
+    b = f1_lesson.baselines(model.point)
     maj = b["majority"]
     y, pred = model.y, np.zeros_like(model.y)
     assert maj.accuracy == pytest.approx(accuracy_score(y, pred))
@@ -197,17 +210,17 @@ def test_baselines_against_sklearn() -> None:
     rnd = b["random"]
     assert rnd.balanced_accuracy == pytest.approx(0.5)
     assert rnd.mcc == pytest.approx(0.0, abs=1e-12)
-    assert rnd.precision == pytest.approx(tut.PARADOX.prevalence)
+    assert rnd.precision == pytest.approx(paradox.PARADOX.prevalence)
     assert rnd.tp + rnd.fp == pytest.approx(model.point.tp + model.point.fp)
 
 
 # --- 5. ROC and PR under imbalance ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("prevalence", tut.PREVALENCE_OPTIONS)
+@pytest.mark.parametrize("prevalence", roc_pr.PREVALENCE_OPTIONS)
 def test_imbalanced_sets_match_sklearn(prevalence: float) -> None:
-    s = tut.imbalanced_set(prevalence)
-    assert s.y.sum() == tut.IMBALANCE.n_pos
+    s = roc_pr.imbalanced_set(prevalence)
+    assert s.y.sum() == roc_pr.IMBALANCE.n_pos
     assert s.prevalence == pytest.approx(prevalence, rel=0.01)
     assert s.roc_auc == pytest.approx(roc_auc_score(s.y, s.scores), abs=1e-12)
     assert s.average_precision == pytest.approx(average_precision_score(s.y, s.scores), abs=1e-12)
@@ -216,7 +229,7 @@ def test_imbalanced_sets_match_sklearn(prevalence: float) -> None:
 
 
 def test_roc_barely_moves_while_precision_collapses() -> None:
-    bal, rare = tut.imbalanced_set(0.5), tut.imbalanced_set(0.01)
+    bal, rare = roc_pr.imbalanced_set(0.5), roc_pr.imbalanced_set(0.01)
     assert abs(bal.roc_auc - rare.roc_auc) < 0.02
     assert bal.average_precision - rare.average_precision > 0.5
     assert bal.sweep.at(0.5).precision > 0.75
@@ -229,7 +242,7 @@ def test_roc_barely_moves_while_precision_collapses() -> None:
 
 
 def test_leakage_collapses_on_fresh_data() -> None:
-    study = tut.leakage_study()
+    study = pitfalls.leakage_study()
     r = study.results
     for e in r.values():
         assert e.roc_auc == pytest.approx(roc_auc_score(e.y, e.scores), abs=1e-12)
@@ -248,7 +261,7 @@ def test_leakage_collapses_on_fresh_data() -> None:
 
 
 def test_overfitting_gap_grows() -> None:
-    study = tut.overfitting_study()
+    study = pitfalls.overfitting_study()
     f1 = study.scores.pivot(index="depth", columns="split", values="f1")
     gap = f1["train"] - f1["test"]
     assert f1.loc[max(study.depths), "train"] == 1.0
@@ -273,12 +286,12 @@ def _sk_batch_f1(y: np.ndarray, flagged: np.ndarray, b: int) -> np.ndarray:
 
 @pytest.mark.parametrize("batch_size", [64, 1024])
 def test_batch_metrics_match_sklearn(batch_size: int) -> None:
-    key, score, t = tut.BATCH_SOURCE
+    key, score, t = pitfalls.BATCH_SOURCE
     d = _demo(key, score)
     # sklearn batch by batch is slow: check the first 120 batches (all rows for big batches).
     n = min(d.y.size, 120 * batch_size)
     y, s = d.y[:n], d.scores[:n]
-    r = tut.batch_metrics(y, s, batch_size, t)
+    r = pitfalls.batch_metrics(y, s, batch_size, t)
     flagged = s >= t
     assert r.whole.f1 == pytest.approx(f1_score(y, flagged))
     per = _sk_batch_f1(y, flagged, batch_size)
@@ -292,18 +305,18 @@ def test_batch_metrics_match_sklearn(batch_size: int) -> None:
 
 
 def test_batch_gap_shrinks_with_batch_size() -> None:
-    key, score, t = tut.BATCH_SOURCE
+    key, score, t = pitfalls.BATCH_SOURCE
     d = _demo(key, score)
-    small = tut.batch_metrics(d.y, d.scores, 16, t)
-    big = tut.batch_metrics(d.y, d.scores, 4096, t)
+    small = pitfalls.batch_metrics(d.y, d.scores, 16, t)
+    big = pitfalls.batch_metrics(d.y, d.scores, 4096, t)
     assert small.whole.f1 == big.whole.f1
     assert small.whole.f1 - small.mean_defined("f1") > 0.1
     assert small.whole.f1 - small.mean_zero("f1") > 0.3
     assert small.undefined("f1") > small.n_batches / 2
     assert abs(big.whole.f1 - big.mean_defined("f1")) < 0.01
     assert big.undefined("f1") == 0
-    curve = tut.batch_curve(d.y, d.scores, t)
-    assert set(curve["batch_size"]) == set(tut.BATCH_SIZES)
+    curve = pitfalls.batch_curve(d.y, d.scores, t)
+    assert set(curve["batch_size"]) == set(pitfalls.BATCH_SIZES)
 
 
 # --- 7. multiclass ----------------------------------------------------------------------------
@@ -311,12 +324,12 @@ def test_batch_gap_shrinks_with_batch_size() -> None:
 
 @pytest.mark.parametrize("rare_recall", [0.0, 0.3, 1.0])
 def test_multiclass_report_matches_sklearn(rare_recall: float) -> None:
-    y, pred = tut.ticket_predictions(rare_recall)
-    labels = list(tut.TICKETS.classes)
-    assert [int((y == c).sum()) for c in labels] == list(tut.TICKETS.sizes)
+    y, pred = multiclass.ticket_predictions(rare_recall)
+    labels = list(multiclass.TICKETS.classes)
+    assert [int((y == c).sum()) for c in labels] == list(multiclass.TICKETS.sizes)
     rare = labels[-1]
     assert recall_score(y == rare, pred == rare) == pytest.approx(rare_recall)
-    per_class, averages, cm = tut.multiclass_report(y, pred)
+    per_class, averages, cm = multiclass.multiclass_report(y, pred)
     p, r, f, s = _sk(precision_recall_fscore_support, y, pred, labels=labels, zero_division=np.nan)
     np.testing.assert_allclose(per_class["precision"], p, equal_nan=True)
     np.testing.assert_allclose(per_class["recall"], r)
@@ -339,7 +352,9 @@ def test_multiclass_report_matches_sklearn(rare_recall: float) -> None:
 
 
 def test_macro_reacts_to_the_rare_class_micro_barely() -> None:
-    f = tut.multiclass_averages_frame().pivot(index="rare_recall", columns="average", values="f1")
+    f = multiclass.multiclass_averages_frame().pivot(
+        index="rare_recall", columns="average", values="f1"
+    )
     assert f["macro"].iloc[-1] - f["macro"].iloc[0] > 0.2
     assert f["micro"].iloc[-1] - f["micro"].iloc[0] < 0.06
     assert (f.loc[0.0, "micro"] - f.loc[0.0, "macro"]) > 0.2
@@ -349,18 +364,18 @@ def test_macro_reacts_to_the_rare_class_micro_barely() -> None:
 
 
 def test_arrays_are_read_only() -> None:
-    lab = tut.build_paradox_model().labelled
+    lab = paradox.build_paradox_model().labelled
     with pytest.raises(ValueError, match="read-only"):
         lab.y[0] = True
-    s = tut.imbalanced_set(0.5)
+    s = roc_pr.imbalanced_set(0.5)
     with pytest.raises(ValueError, match="read-only"):
         s.scores[0] = 0.0
 
 
 def test_chart_builders_give_valid_specs() -> None:
-    c = tut.build_paradox_model()
-    study = tut.overfitting_study()
-    s1, s2 = tut.imbalanced_set(0.5), tut.imbalanced_set(0.01)
+    c = paradox.build_paradox_model()
+    study = pitfalls.overfitting_study()
+    s1, s2 = roc_pr.imbalanced_set(0.5), roc_pr.imbalanced_set(0.01)
     curves = pd.concat([s1.roc.assign(data="a"), s2.roc.assign(data="b")])
     prs = pd.concat([s1.pr.assign(data="a"), s2.pr.assign(data="b")])
     pts = pd.DataFrame(
@@ -372,16 +387,16 @@ def test_chart_builders_give_valid_specs() -> None:
             "precision": [0.9, float("nan")],
         }
     )
-    y, pred = tut.ticket_predictions(0.3)
-    _, _, cm = tut.multiclass_report(y, pred)
-    spam = tut.COST_SCENARIOS["spam"]
-    curve = tut.cost_curve(_demo("spam", spam.score), 20, 1, spam.lo, spam.hi, spam.step)
-    key, score, t = tut.BATCH_SOURCE
+    y, pred = multiclass.ticket_predictions(0.3)
+    _, _, cm = multiclass.multiclass_report(y, pred)
+    spam = trade_off.COST_SCENARIOS["spam"]
+    curve = trade_off.slider_costs(_demo("spam", spam.score), replace(spam, cost_fp=20, cost_fn=1))
+    key, score, t = pitfalls.BATCH_SOURCE
     d = _demo(key, score)
     charts = [
-        tch.majority_chart(tut.majority_accuracy_frame(), 0.01, 0.99),
+        tch.majority_chart(paradox.majority_accuracy_frame(), 0.01, 0.99),
         tch.cost_chart(curve.frame, 0.0, curve.best_threshold, lo=spam.lo, hi=spam.hi),
-        tch.f1_chart(tut.f1_recall_frame(0.95, 2.0), 0.1, {"F1": c.labelled.point.f1}),
+        tch.f1_chart(f1_lesson.f1_recall_frame(0.95, 2.0), 0.1, {"F1": c.labelled.point.f1}),
         tch.roc_chart(curves, pts),
         tch.pr_chart(prs, pts),
         tch.bars_chart(
@@ -396,9 +411,9 @@ def test_chart_builders_give_valid_specs() -> None:
                 {"x1": study.train_x[:, 0], "x2": study.train_x[:, 1], "label": study.train_y}
             ),
         ),
-        tch.batch_chart(tut.batch_curve(d.y, d.scores, t), 32),
-        tch.averages_chart(tut.multiclass_averages_frame(), 0.3),
-        tch.multiclass_confusion_chart(cm, tut.TICKETS.classes),
+        tch.batch_chart(pitfalls.batch_curve(d.y, d.scores, t), 32),
+        tch.averages_chart(multiclass.multiclass_averages_frame(), 0.3),
+        tch.multiclass_confusion_chart(cm, multiclass.TICKETS.classes),
     ]
     for chart in charts:
         assert isinstance(chart, alt.TopLevelMixin)

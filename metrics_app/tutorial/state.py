@@ -1,0 +1,156 @@
+"""Streamlit state of the Tutorial page: the lessons' caches, and the widget callbacks.
+
+Every cache is keyed by a small scenario parameter (a demo key, a prevalence, a batch
+size) and bounded by the number of values its widget offers; the data it holds is
+read-only and shared by every session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from metrics_app.shared import session
+from metrics_app.tutorial import multiclass, paradox, pitfalls, roc_pr, trade_off
+from metrics_app.tutorial.model import Labelled, Scored, demo_scores
+
+__all__ = [
+    "always_legit",
+    "averages_frame",
+    "batch_curve",
+    "batches",
+    "demo_data",
+    "follow_pending_link",
+    "imbalanced",
+    "leakage",
+    "majority_frame",
+    "open_demo",
+    "overfitting",
+    "paradox_model",
+    "set_widget",
+    "slider_costs",
+    "tickets",
+]
+
+_GOTO = "tutorial_goto_demo"  # a demo the explorer should open on the next run
+_SOURCE_MODE = "source_mode"  # sidebar radio (metrics_app.shared.sidebar)
+_DEMO_MODE = "Demo data"
+_DEMO = "demo"  # sidebar demo selectbox (metrics_app.shared.sidebar)
+
+
+# --- widget callbacks ---------------------------------------------------------------------
+
+
+def set_widget(key: str, value: Any) -> None:
+    """``on_click`` callback: set widget ``key`` to ``value`` before the rerun draws it."""
+    st.session_state[key] = value
+
+
+def open_demo(key: str) -> None:
+    """``on_click`` callback of a 'try it' button: open demo ``key`` on the explorer.
+
+    It sets the sidebar's two widgets itself ("Demo data" and the demo), then
+    :func:`follow_pending_link` switches page. A page link could only pass ``?demo=<key>``
+    and rely on the sidebar noticing a *changed* URL value; when the URL already names
+    that demo (say the user then switched to "Upload a file"), the link would open the
+    upload instead.
+    """
+    st.session_state[_SOURCE_MODE] = _DEMO_MODE
+    st.session_state[_DEMO] = key
+    st.session_state[_GOTO] = key
+
+
+def follow_pending_link() -> None:
+    """Switch to the explorer if a 'try it' button was just clicked.
+
+    Called at the top of the page and of every fragment: a click inside a fragment reruns
+    only that fragment.
+    """
+    if st.session_state.pop(_GOTO, None) is not None:
+        # An empty mapping, not None: the sidebar writes ?demo= itself, and None (clear all)
+        # raises if a widget is bound to a query parameter, as the demo selectbox once was.
+        st.switch_page("pages/explore.py", query_params={})
+
+
+# --- cached data (keyed by small scenario parameters) -------------------------------------
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def demo_data(key: str, score: str) -> Scored:
+    """Demo ``key``'s labels and ``score`` column, with their sweep."""
+    return demo_scores(key, score, frame=session.demo_frame(key))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def paradox_model() -> paradox.Construction:
+    """The model of section 1, built from its target accuracy and recall."""
+    return paradox.build_paradox_model()
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def always_legit(prevalence: float) -> Labelled:
+    """The model that never says fraud, on payments with ``prevalence`` fraud."""
+    return paradox.always_legitimate(prevalence)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def majority_frame() -> pd.DataFrame:
+    """Accuracy and recall of "never fraud" across the slider's prevalences."""
+    return paradox.majority_accuracy_frame()
+
+
+@st.cache_resource(max_entries=len(trade_off.COST_SCENARIOS), show_spinner=False)
+def slider_costs(key: str) -> trade_off.SliderCosts:
+    """The cost of errors of cost scenario ``key`` on its threshold slider."""
+    c = trade_off.COST_SCENARIOS[key]
+    return trade_off.slider_costs(demo_data(key, c.score), c)
+
+
+@st.cache_resource(max_entries=len(roc_pr.PREVALENCE_OPTIONS), show_spinner=False)
+def imbalanced(prevalence: float) -> roc_pr.ImbalancedSet:
+    """The model of section 5 on data with ``prevalence`` positives."""
+    return roc_pr.imbalanced_set(prevalence)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def leakage() -> pitfalls.LeakageStudy:
+    """The leaky and the honest fraud model, on validation and fresh data."""
+    return pitfalls.leakage_study()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def overfitting() -> pitfalls.OverfitStudy:
+    """Trees of every depth on the two-circles data."""
+    return pitfalls.overfitting_study()
+
+
+@st.cache_resource(max_entries=len(pitfalls.BATCH_SIZES), show_spinner=False)
+def batches(batch_size: int) -> pitfalls.Batches:
+    """The batch example's metrics, cut into batches of ``batch_size``."""
+    key, score, t = pitfalls.BATCH_SOURCE
+    d = demo_data(key, score)
+    return pitfalls.batch_metrics(d.y, d.scores, batch_size, t)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def batch_curve() -> pd.DataFrame:
+    """Mean per-batch F1 at every batch size of the slider."""
+    key, score, t = pitfalls.BATCH_SOURCE
+    d = demo_data(key, score)
+    return pitfalls.batch_curve(d.y, d.scores, t)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def averages_frame() -> pd.DataFrame:
+    """Macro, micro and weighted F1 as the rare class's recall goes from 0 to 1."""
+    return multiclass.multiclass_averages_frame()
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def tickets(rare_recall: float) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Per-class table, averages table and confusion matrix at ``rare_recall``."""
+    y, pred = multiclass.ticket_predictions(rare_recall)
+    return multiclass.multiclass_report(y, pred)
