@@ -35,6 +35,8 @@ _PAGE = "page"  # the page of the last full run
 _SEEDED = "threshold_widgets_seeded"  # threshold widgets seeded since entering the page
 _RESET = "threshold_reset"  # (scope, threshold, why) of the last move to a default
 _CHOICE = "threshold_choice"  # (source id, Selection) the current threshold belongs to
+_FRESH = "threshold_fresh"  # the threshold moved to a default in this run
+_PENDING = "threshold_pending"  # a slider value to put back before the slider is drawn
 
 
 @dataclass(frozen=True, eq=False)
@@ -273,6 +275,7 @@ def sync_threshold(an: Analysis) -> float:
         from_url = _parse(st.query_params.get(THRESHOLD)) if first_load else None
         if not first_load:
             state[_RESET] = (an.key, an.slider.default, _what_changed(state.get(_CHOICE)))
+            state[_FRESH] = True
         state[SCOPE] = an.key
         state[CURRENT] = from_url if from_url is not None else an.slider.default
         state[THRESHOLD] = an.slider.clamp(state[CURRENT])
@@ -335,6 +338,8 @@ def threshold_controls(an: Analysis) -> float:
     """
     t = sync_threshold(an)
     rng = an.slider
+    if _PENDING in st.session_state:
+        st.session_state[THRESHOLD] = st.session_state.pop(_PENDING)
     if not st.session_state.get(_SEEDED):
         st.session_state[_SEEDED] = True
         st.session_state[THRESHOLD] = rng.clamp(t)
@@ -352,9 +357,16 @@ def threshold_controls(an: Analysis) -> float:
             format="%.3f" if an.kind == "probability" else "%.4g",
         )
     # A URL-bound slider drawn for the first time takes the URL's value over
-    # the one set above; follow it so slider and metrics agree.
+    # the one set above. On the first load that is what the URL asked for: follow
+    # it. After a change of data it is the old threshold (a slider with a new
+    # range is a new widget): put the new default back on the next run, since a
+    # widget's value cannot be set once it is drawn.
     shown = float(st.session_state[THRESHOLD])
+    fresh = st.session_state.pop(_FRESH, False)
     if shown != rng.clamp(t):
+        if fresh:
+            st.session_state[_PENDING] = rng.clamp(t)
+            st.rerun()
         t = shown
         st.session_state[CURRENT] = t
         st.session_state[EXACT] = t
