@@ -439,7 +439,7 @@ def section_roc_pr() -> None:
         "Positives in the second dataset",
         options=roc_pr.SECOND_PREVALENCES,
         value=0.01,
-        format_func=fmt.short_percent,
+        format_func=functools.partial(fmt.significant_percent, digits=6),
         key="imbalance_prevalence",
     )
     t = b.slider(
@@ -451,7 +451,9 @@ def section_roc_pr() -> None:
         key="imbalance_threshold",
     )
     sets = {
-        f"{fmt.short_percent(roc_pr.BALANCED)} positives": state.imbalanced(roc_pr.BALANCED),
+        f"{fmt.significant_percent(roc_pr.BALANCED, 6)} positives": state.imbalanced(
+            roc_pr.BALANCED
+        ),
         f"{fmt.percent(prevalence)} positives": state.imbalanced(prevalence),
     }
     both = roc_pr.compare(sets, t)

@@ -23,6 +23,8 @@ __all__ = [
     "percent",
     "rate",
     "share",
+    "significant",
+    "significant_percent",
     "threshold",
     "threshold_between",
 ]
@@ -206,24 +208,13 @@ def significant(x: float, digits: int = 4) -> str:
     return UNDEFINED if _undefined(x) else f"{x:.{digits}g}"
 
 
-def short_percent(x: float) -> str:
-    """A fraction as the shortest percentage that shows it: ``"0.5%"``, ``"2%"``, ``"50%"``.
-
-    For round values chosen, not measured (slider stops, scenario targets): up to six
-    significant digits, no trailing zeros. Measured values use :func:`percent`. NaN is
-    undefined.
-
-    >>> short_percent(0.005), short_percent(0.02), short_percent(0.5), short_percent(0.001)
-    ('0.5%', '2%', '50%', '0.1%')
-    """
-    return UNDEFINED if _undefined(x) else f"{significant(x * 100, 6)}%"
-
-
 def significant_percent(x: float, digits: int = 3) -> str:
     """A measured fraction as a percentage to ``digits`` significant digits: ``"1.23%"``.
 
     For a share that may be of any size (a base rate of 0.0123% or of 12.3%), where a fixed
-    number of decimals would show too little or too much. NaN is undefined.
+    number of decimals would show too little or too much, and for round values chosen
+    rather than measured (slider stops: ``significant_percent(0.005, 6)`` is ``"0.5%"``).
+    NaN is undefined.
 
     >>> significant_percent(0.012345), significant_percent(0.000123), significant_percent(0.5)
     ('1.23%', '0.0123%', '50%')

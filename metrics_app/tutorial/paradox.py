@@ -68,7 +68,7 @@ def percent_label(percent: float) -> str:
     >>> percent_label(0.1), percent_label(50.0)
     ('0.1%', '50%')
     """
-    return fmt.short_percent(from_percent(percent))
+    return fmt.significant_percent(from_percent(percent), 6)
 
 
 def fraud_labels(n: int, prevalence: float, seed: int = PARADOX.seed) -> np.ndarray:
