@@ -4,7 +4,7 @@ import streamlit as st
 
 from metrics_app.explorer import charts as explorer_charts
 from metrics_app.explorer import model
-from metrics_app.shared import charts, frame, notices, session
+from metrics_app.shared import charts, frame, notices, session, widgets
 from metrics_app.shared.analysis import Analysis
 from metrics_app.shared.format import escape_markdown
 from metrics_app.shared.glossary import describe_score_kind
@@ -15,27 +15,12 @@ st.title("Threshold explorer", anchor=False)
 an = session.current_analysis()
 
 
-def cards(row: list[model.Card], per_row: int) -> None:
-    """Bordered metric cards, ``per_row`` to a row."""
-    for start in range(0, len(row), per_row):
-        for col, card in zip(st.columns(per_row), row[start : start + per_row], strict=False):
-            col.metric(
-                card.label,
-                card.text,
-                help=card.help,
-                border=True,
-                delta=card.note,
-                delta_color="off",
-                delta_arrow="off",
-            )
-
-
 @st.fragment
 def threshold_panel(an: Analysis) -> None:
     """Everything that depends on the threshold reruns here, alone."""
     t = session.threshold_controls(an)
     point = an.at(t)
-    cards(model.metric_cards(point), per_row=6)
+    widgets.card_row(model.metric_cards(point))
     left, right = st.columns([2, 3])
     with left:
         st.markdown("**Confusion matrix**")
@@ -69,7 +54,7 @@ def data_summary(an: Analysis, source: session.Source) -> None:
         + " "
         + notices.direction_sentence(an)
     )
-    cards(model.summary_cards(an.prepared, an.positive_name), per_row=4)
+    widgets.card_row(model.summary_cards(an.prepared, an.positive_name))
     warning = model.exclusion_warning(an.prepared)
     if warning:
         st.warning(warning)

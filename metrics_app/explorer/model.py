@@ -5,16 +5,14 @@ No Streamlit here: the page script lays these out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from metrics_app.data import Prepared
 from metrics_app.shared import format as fmt
 from metrics_app.shared.analysis import Analysis
+from metrics_app.shared.cards import Card
 from metrics_app.shared.glossary import CARDS
 from metrics_core import OperatingPoint
 
 __all__ = [
-    "Card",
     "exclusion_warning",
     "log_scale_by_default",
     "metric_cards",
@@ -23,16 +21,6 @@ __all__ = [
 
 #: Below this share of positives the histogram opens on a log scale, so the rare class shows.
 LOG_SCALE_BELOW = 0.1
-
-
-@dataclass(frozen=True)
-class Card:
-    """One metric card: its label, value text, tooltip and an optional greyed note."""
-
-    label: str
-    text: str
-    help: str | None = None
-    note: str | None = None
 
 
 def metric_cards(point: OperatingPoint) -> list[Card]:

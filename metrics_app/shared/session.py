@@ -380,15 +380,16 @@ def threshold_controls(an: Analysis) -> float:
             help="Any real number; it need not lie on the slider's grid.",
         )
     choices = one_click_thresholds(an)
-    cols = st.columns(len(choices) + 1) if choices else []
-    for col, choice in zip(cols, choices, strict=False):
-        col.button(
-            choice.label,
-            on_click=set_threshold,
-            args=(choice.threshold,),
-            help=choice.help,
-            width="stretch",
-        )
+    # Buttons as wide as their labels, wrapping in a narrow window: a threshold is never cut.
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for choice in choices:
+            st.button(
+                choice.label,
+                on_click=set_threshold,
+                args=(choice.threshold,),
+                help=choice.help,
+                width="content",
+            )
     note = reset_note(an)
     if note:
         st.caption(f":material/restart_alt: {note}")

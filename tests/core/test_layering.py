@@ -78,6 +78,7 @@ STREAMLIT_MODULES = {
     "metrics_app.shared.frame",
     "metrics_app.shared.session",
     "metrics_app.shared.sidebar",
+    "metrics_app.shared.widgets",
 }
 APP_MODULES = sorted(
     ".".join(path.relative_to(ROOT).with_suffix("").parts)

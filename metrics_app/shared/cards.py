@@ -1,0 +1,49 @@
+"""Metric cards as values: what a card says, and how wide a row of cards must be to say it.
+
+No Streamlit here; :func:`metrics_app.shared.widgets.card_row` draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Card", "card_width"]
+
+# Widths in pixels, measured on Streamlit 1.67's default font with the metric value at the
+# size set in .streamlit/config.toml (theme.metricValueFontSize = 1.75rem, 28 px): a value
+# character is at most about 14 px wide, a label character about 7 px; a bordered card adds
+# 32 px of padding, a help icon 22 px.
+_VALUE_CHAR = 14
+_LABEL_CHAR = 7
+_NOTE_CHAR = 7
+_PADDING = 32
+_HELP_ICON = 22
+MIN_WIDTH = 120
+
+
+@dataclass(frozen=True)
+class Card:
+    """One metric card: its label, value text, tooltip and an optional greyed note."""
+
+    label: str
+    text: str
+    help: str | None = None
+    note: str | None = None
+
+
+def card_width(cards: Sequence[Card]) -> int:
+    """A width in pixels at which every card of ``cards`` shows its label and value whole.
+
+    One width for a whole row keeps the cards aligned; a narrow window wraps the row
+    instead of cutting values short.
+
+    >>> card_width([Card("Precision", "61.2%", help="..."), Card("Rows used", "100,000")])
+    153
+    """
+    widest = 0
+    for card in cards:
+        label = len(card.label) * _LABEL_CHAR + (_HELP_ICON if card.help else 0)
+        note = len(card.note) * _NOTE_CHAR + 16 if card.note else 0
+        widest = max(widest, label, note, len(card.text) * _VALUE_CHAR)
+    return max(MIN_WIDTH, widest + _PADDING)
