@@ -92,7 +92,15 @@ def _upload_source() -> session.Source | None:
     return source
 
 
-def _index(options: list, value: object) -> int:
+def _index(options: list, value: object, key: str) -> int:
+    """The default's position; 0 (no default) once the widget's key holds a value.
+
+    A notice's fix sets the positive class or score column through session state, and
+    Streamlit warns about a widget given both a default (an index other than 0) and a
+    session-state value. The session-state value wins either way.
+    """
+    if key in st.session_state and st.session_state[key] in options:
+        return 0
     return options.index(value) if value in options else 0
 
 
@@ -112,7 +120,7 @@ def _selection(source: session.Source) -> session.Selection | None:
     label = st.selectbox(
         "Label column (the truth)",
         columns,
-        index=_index(columns, default_label),
+        index=_index(columns, default_label, f"label::{source.id}"),
         key=f"label::{source.id}",
     )
     try:
@@ -133,7 +141,7 @@ def _selection(source: session.Source) -> session.Selection | None:
     positive = st.selectbox(
         "Positive class",
         values,
-        index=_index(values, default_pos),
+        index=_index(values, default_pos, positive_key),
         format_func=lambda v: f"{v}  ({counts[v]:,} rows)",
         key=positive_key,
         on_change=_follow_positive,
@@ -148,7 +156,7 @@ def _selection(source: session.Source) -> session.Selection | None:
     score = st.selectbox(
         "Score column (the model's output)",
         score_options,
-        index=_index(score_options, default_score),
+        index=_index(score_options, default_score, score_key),
         key=score_key,
         help="Higher scores mean 'more likely positive'. Probabilities, logits or any real number.",
     )
@@ -168,7 +176,7 @@ def _selection(source: session.Source) -> session.Selection | None:
     weight = st.selectbox(
         "Weight column (optional)",
         weight_options,
-        index=_index(weight_options, default_weight),
+        index=_index(weight_options, default_weight, f"weight::{source.id}"),
         format_func=lambda c: "none: every row counts once" if c is None else c,
         key=f"weight::{source.id}",
     )
