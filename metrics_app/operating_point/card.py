@@ -41,6 +41,7 @@ class Card:
     weight: str | None
     threshold: float
     settings: dict[str, object] = field(default_factory=dict)
+    negate: bool = False
 
 
 def _json_number(x: float) -> float | None:
@@ -103,6 +104,8 @@ def make_card(
             "score": an.score_name,
             "positive_label": _json_scalar(prep.positive),
             "weight": weight,
+            # The threshold is in the units of minus the column when the scores were negated.
+            "negated": an.negated,
         },
         "rule": "predicted positive when score >= threshold",
         "threshold": threshold,
@@ -230,6 +233,9 @@ def parse_card(data: bytes, *, fingerprint: str, columns: list[str]) -> Card:
         label, score = str(cols["label"]), str(cols["score"])
         weight = cols.get("weight")
         positive = cols["positive_label"]
+        negate = cols.get("negated", False)
+        if not isinstance(negate, bool):
+            raise TypeError("negated must be true or false")
         threshold = float(card["threshold"])
         settings = dict(card.get("settings") or {})
     except (KeyError, TypeError, ValueError):
@@ -276,4 +282,5 @@ def parse_card(data: bytes, *, fingerprint: str, columns: list[str]) -> Card:
         weight=None if weight is None else str(weight),
         threshold=threshold,
         settings=settings,
+        negate=negate,
     )

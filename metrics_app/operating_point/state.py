@@ -188,11 +188,12 @@ def _apply(card: Card, source: session.Source) -> None:
     state = st.session_state
     counts = label_counts(source.frame, card.label)
     positive = _match(list(counts), card.positive)
-    selection = session.Selection(card.label, card.score, positive, card.weight)
+    selection = session.Selection(card.label, card.score, positive, card.weight, card.negate)
     old: session.Selection | None = state.get(session.SELECTION)
     state[f"label::{source.id}"] = card.label
-    state[f"positive::{source.id}::{card.label}"] = positive
-    state[f"score::{source.id}"] = card.score
+    state[session.positive_key(source.id, card.label)] = positive
+    state[session.score_key(source.id)] = card.score
+    state[session.negate_key(source.id, card.score)] = card.negate
     state[f"weight::{source.id}"] = card.weight
     # The threshold belongs to the analysis the card describes: claim that scope so the
     # new column choice does not reset it to the column's default.

@@ -397,6 +397,7 @@ def test_card_records_the_operating_point(media) -> None:
         "score": DEMOS["fraud"].scores[0],
         "positive_label": card["columns"]["positive_label"],
         "weight": None,
+        "negated": False,
     }
     assert card["data"]["fingerprint"] == at.session_state[session.SOURCE].fingerprint
     tp, fp, fn, tn = _counts(y, s, 0.3)
@@ -445,6 +446,27 @@ def test_a_card_can_switch_the_score_column(media) -> None:
     _run(fresh)
     assert fresh.session_state[session.SELECTION].score == "model_v2_score"
     assert fresh.session_state[session.CURRENT] == 0.4
+
+
+def test_a_card_of_negated_scores_restores_the_negation(media) -> None:
+    at = _open()
+    at.checkbox(key="negate::demo:fraud::model_score").check()
+    _run(at)
+    at.number_input(key="threshold_exact").set_value(-0.4)
+    _run(at)
+    data = _card_bytes(at, media)
+    assert json.loads(data)["columns"]["negated"] is True
+    fresh = _open()
+    fresh.file_uploader(key=ds.CARD_UPLOAD).set_value(("card.json", data, "application/json"))
+    _run(fresh)
+    _run(fresh)
+    assert fresh.session_state[session.SELECTION].negate is True
+    assert fresh.session_state[session.CURRENT] == -0.4
+    y, s, _ = _fraud()
+    point = session.analysis_for(
+        fresh.session_state[session.SOURCE], fresh.session_state[session.SELECTION]
+    ).at(-0.4)
+    assert point.tp == int(np.sum(y & (-s >= -0.4)))
 
 
 @pytest.mark.parametrize(
