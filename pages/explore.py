@@ -48,7 +48,8 @@ def threshold_panel(an: Analysis) -> None:
 def data_summary(an: Analysis, source: session.Source) -> None:
     """Rows used and excluded, positives and prevalence."""
     st.caption(
-        f"**{escape_markdown(source.name)}** · score column **{escape_markdown(an.score_name)}** · "
+        f"**{escape_markdown(source.name)}** · "
+        f"score column **{escape_markdown(an.score_label)}** · "
         f"positive class **{escape_markdown(an.positive_name)}**. "
         + escape_markdown(describe_score_kind(an.kind))
         + " "

@@ -185,6 +185,11 @@ class Analysis:
         """Counts and metrics at ``threshold`` (``score >= threshold`` is positive)."""
         return self.sweep.at(threshold)
 
+    @property
+    def score_label(self) -> str:
+        """The score column as shown: ``"−p_legit"`` when its values are negated."""
+        return f"−{self.score_name}" if self.negated else self.score_name
+
     def threshold_text(self, threshold: float) -> str:
         """``threshold`` with just enough digits to tell it from its neighbouring scores."""
         th = self.sweep.thresholds

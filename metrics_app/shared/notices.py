@@ -20,7 +20,7 @@ from metrics_app.data.guess import class_of_column, column_of_class
 from metrics_app.shared import format as fmt
 from metrics_app.shared.analysis import Analysis
 
-__all__ = ["Action", "Notice", "direction_sentence", "notices", "score_or"]
+__all__ = ["Action", "Notice", "direction_sentence", "notices"]
 
 #: Fewer rows than this in a class make every rate of that class too noisy to trust.
 MIN_CLASS_ROWS = 5
@@ -188,14 +188,9 @@ def _many_classes(an: Analysis, label: str, label_counts: Mapping[object, int]) 
         "info",
         f"**{md(label)} has {fmt.count(len(others) + 1)} classes.** These pages analyse "
         f"**{md(an.positive_name)}** against the other {fmt.count(len(others))} together "
-        f"({shown}), scored by {md(score_or(an))}. Choose another positive class in the "
+        f"({shown}), scored by {md(an.score_label)}. Choose another positive class in the "
         "sidebar to look at another class.",
     )
-
-
-def score_or(an: Analysis) -> str:
-    """The score column, with a minus sign when negated."""
-    return f"−{an.score_name}" if an.negated else an.score_name
 
 
 def _identical_scores(an: Analysis, score: str) -> Notice | None:
