@@ -2,7 +2,9 @@
 
 Curves and their counts must be bit-identical (``assert_array_equal``), weighted
 ones included. Point metrics use different but equivalent formulas, so they
-are compared to ~1e-12, exactly where the arithmetic is the same.
+are compared to ~1e-12, exactly where the arithmetic is the same, and must be
+nan exactly where scikit-learn's value is (asked with ``zero_division=np.nan``)
+or, where scikit-learn returns a number for 0/0, where the documented rule says.
 """
 
 import warnings
@@ -380,13 +382,22 @@ def test_confusion_matrix_is_identical_to_sklearn(case):
 # --- the sweep ----------------------------------------------------------------------
 
 
+def sklearn_counts(p: Problem) -> tuple[np.ndarray, ...]:
+    """scikit-learn's ``(tn, fp, fn, tp, thresholds)`` at every distinct score.
+
+    For scores near the float64 maximum its finiteness check sums them (inf,
+    or inf - inf) and its tie finder subtracts neighbours (inf is still a
+    difference): numpy warns, the result is right, so quiet those warnings.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return skm.confusion_matrix_at_thresholds(p.y_true, p.scores, **p.kwargs)
+
+
 @curve_settings
 @given(problems())
 def test_sweep_arrays_equal_sklearn_confusion_matrix_at_thresholds(p):
     sw = mc.sweep(p.y_true, p.scores, **p.kwargs)
-    tns, fps, fns, tps, thresholds = skm.confusion_matrix_at_thresholds(
-        p.y_true, p.scores, **p.kwargs
-    )
+    tns, fps, fns, tps, thresholds = sklearn_counts(p)
     assert_array_equal(sw.thresholds, thresholds)
     assert_array_equal(sw.tp, tps)
     assert_array_equal(sw.fp, fps)
@@ -397,16 +408,20 @@ def test_sweep_arrays_equal_sklearn_confusion_matrix_at_thresholds(p):
 
 
 @curve_settings
-@given(problems(), st.floats(0.1, 5))
-def test_every_sweep_metric_array_equals_the_metric_at_each_threshold(p, beta):
+@given(problems(), st.data(), st.floats(0.1, 5))
+def test_every_sweep_metric_curve_equals_sklearn_at_its_thresholds(p, data, beta):
     sw = mc.sweep(p.y_true, p.scores, **p.kwargs)
+    curves = {name: getattr(sw, name) for name in METRICS} | {"fbeta": sw.fbeta(beta)}
     points = [sw.point(i) for i in range(len(sw))]
-    for name, func in METRICS.items():
-        curve = getattr(sw, name)
-        assert curve.shape == sw.thresholds.shape
-        assert_array_equal(curve, [getattr(pt, name) for pt in points])
-        assert_array_equal(curve, [func(pt.tp, pt.fp, pt.fn, pt.tn) for pt in points])
-    assert_array_equal(sw.fbeta(beta), [pt.fbeta(beta) for pt in points])
+    for name, curve in curves.items():
+        assert curve.shape == sw.thresholds.shape, name
+        # The whole curve at once is bit for bit the metric at each threshold.
+        at_points = [pt.fbeta(beta) if name == "fbeta" else getattr(pt, name) for pt in points]
+        assert_array_equal(curve, at_points, err_msg=name)
+    picks = st.lists(st.integers(0, len(sw) - 1), min_size=1, max_size=3, unique=True)
+    for i in data.draw(picks):
+        pred = p.scores.astype(np.float64) >= sw.thresholds[i]
+        assert_metrics_equal_sklearn({name: c[i] for name, c in curves.items()}, p, pred, beta)
 
 
 def threshold_candidates(scores: np.ndarray) -> list[float]:
@@ -452,9 +467,7 @@ def test_sweep_at_counts_equal_sklearn_confusion_matrix(p, data):
 @given(problems(), st.data())
 def test_sweep_at_a_threshold_matches_its_curve_counts_exactly(p, data):
     sw = mc.sweep(p.y_true, p.scores, **p.kwargs)
-    tns, fps, fns, tps, thresholds = skm.confusion_matrix_at_thresholds(
-        p.y_true, p.scores, **p.kwargs
-    )
+    tns, fps, fns, tps, thresholds = sklearn_counts(p)
     i = data.draw(st.integers(0, len(thresholds) - 1))
     point = sw.at(float(thresholds[i]))
     assert (point.tp, point.fp, point.fn, point.tn) == (tps[i], fps[i], fns[i], tns[i])
@@ -469,53 +482,115 @@ def test_sweep_at_a_threshold_matches_its_curve_counts_exactly(p, data):
     )
 
 
-def assert_metric(ours: float, theirs: float, *, exact: bool = False) -> None:
+def sklearn_metrics(
+    y: np.ndarray, pred: np.ndarray, w: np.ndarray | None, beta: float
+) -> tuple[dict[str, float], float]:
+    """Every metric in METRICS, and F-beta, at one threshold, per scikit-learn.
+
+    The rates of the negative class are scikit-learn's precision and recall with
+    the classes or the predictions swapped (specificity is the recall of the
+    negatives, the false omission rate the precision of the unflagged, ...).
+    ``zero_division=np.nan`` and ``replace_undefined_by=np.nan`` give nan where a
+    ratio is 0/0. scikit-learn has no such option for MCC (it returns 0) or for
+    balanced accuracy (it averages the classes present), so there the documented
+    rule is written out: MCC is nan when a row or column of the confusion matrix
+    is empty, balanced accuracy and informedness when a class is.
+    """
+    kw = {"sample_weight": w, "zero_division": np.nan}
+    weight = np.ones(y.shape[0]) if w is None else w
+    pos, neg, flagged, unflagged = (weight[m].sum() for m in (y, ~y, pred, ~pred))
+    both_classes = pos > 0 and neg > 0
+    everything = np.ones_like(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        precision = skm.precision_score(y, pred, **kw)
+        npv = skm.precision_score(~y, ~pred, **kw)
+        lr_plus, lr_minus = skm.class_likelihood_ratios(
+            y, pred, labels=[False, True], sample_weight=w, replace_undefined_by=np.nan
+        )
+        expected = {
+            "precision": precision,
+            "recall": skm.recall_score(y, pred, **kw),
+            "specificity": skm.recall_score(~y, ~pred, **kw),
+            "fpr": skm.recall_score(~y, pred, **kw),
+            "fnr": skm.recall_score(y, ~pred, **kw),
+            "npv": npv,
+            "fdr": skm.precision_score(~y, pred, **kw),
+            "false_omission_rate": skm.precision_score(y, ~pred, **kw),
+            "accuracy": skm.accuracy_score(y, pred, sample_weight=w),
+            "balanced_accuracy": (
+                skm.balanced_accuracy_score(y, pred, sample_weight=w) if both_classes else np.nan
+            ),
+            "f1": skm.f1_score(y, pred, **kw),
+            "mcc": (
+                skm.matthews_corrcoef(y, pred, sample_weight=w)
+                if min(pos, neg, flagged, unflagged) > 0
+                else np.nan
+            ),
+            "cohen_kappa": skm.cohen_kappa_score(
+                y, pred, labels=[False, True], sample_weight=w, replace_undefined_by=np.nan
+            ),
+            "informedness": (
+                skm.balanced_accuracy_score(y, pred, adjusted=True, sample_weight=w)
+                if both_classes
+                else np.nan
+            ),
+            "markedness": precision + npv - 1,
+            # The accuracy of flagging everything is the share of positives.
+            "prevalence": skm.accuracy_score(y, everything, sample_weight=w),
+            "predicted_positive_rate": skm.accuracy_score(pred, everything, sample_weight=w),
+            "lr_plus": lr_plus,
+            "lr_minus": lr_minus,
+        }
+        fbeta = skm.fbeta_score(y, pred, beta=beta, **kw)
+    return expected, fbeta
+
+
+# Ratios of counts: one division of the same two integers on both sides.
+EXACT_WHEN_UNWEIGHTED = {
+    "precision",
+    "recall",
+    "specificity",
+    "fpr",
+    "fnr",
+    "npv",
+    "fdr",
+    "false_omission_rate",
+    "accuracy",
+    "f1",
+    "prevalence",
+    "predicted_positive_rate",
+}
+
+
+def assert_metric(name: str, ours: float, theirs: float, *, exact: bool = False) -> None:
+    """Equal to the oracle, nan exactly where it is nan."""
+    assert np.isnan(ours) == np.isnan(theirs), (name, ours, theirs)
+    if np.isnan(theirs):
+        return
     if exact:
-        assert ours == theirs
+        assert ours == theirs, name
     else:
-        assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
+        assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12), name
+
+
+def assert_metrics_equal_sklearn(ours: dict, p: Problem, pred: np.ndarray, beta: float) -> None:
+    expected, fbeta = sklearn_metrics(p.positive, pred, p.weights, beta)
+    assert set(expected) == set(METRICS)
+    exact = EXACT_WHEN_UNWEIGHTED if p.weights is None else set()
+    for name, value in expected.items():
+        assert_metric(name, ours[name], value, exact=name in exact)
+    assert_metric("fbeta", ours["fbeta"], fbeta)
 
 
 @slow_settings
 @given(problems(), st.data(), st.floats(0.1, 5))
-def test_sweep_at_metrics_equal_sklearn_where_defined(p, data, beta):
+def test_sweep_at_metrics_equal_sklearn(p, data, beta):
     sw = mc.sweep(p.y_true, p.scores, **p.kwargs)
     ts = data.draw(st.lists(st.sampled_from(threshold_candidates(p.scores)), max_size=2))
     ts.append(data.draw(st.sampled_from([np.inf, -np.inf])))
-    y, w = p.positive, p.weights
-    unweighted = w is None
-    kw = {"sample_weight": w}
-    both = {"labels": [False, True], **kw}
     for t in ts:
         point = sw.at(t)
         pred = p.scores.astype(np.float64) >= t
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            expected = {
-                "precision": skm.precision_score(y, pred, zero_division=np.nan, **kw),
-                "recall": skm.recall_score(y, pred, zero_division=np.nan, **kw),
-                "f1": skm.f1_score(y, pred, zero_division=np.nan, **kw),
-                "accuracy": skm.accuracy_score(y, pred, **kw),
-                "balanced_accuracy": skm.balanced_accuracy_score(y, pred, **kw),
-                "informedness": skm.balanced_accuracy_score(y, pred, adjusted=True, **kw),
-                "mcc": skm.matthews_corrcoef(y, pred, **kw),
-                "cohen_kappa": skm.cohen_kappa_score(y, pred, **both),
-            }
-            fbeta = skm.fbeta_score(y, pred, beta=beta, zero_division=np.nan, **kw)
-            if p.two_classes:
-                expected["lr_plus"], expected["lr_minus"] = skm.class_likelihood_ratios(
-                    y, pred, **both
-                )
-        # Where sklearn's zero_division / replace_undefined_by gives nan, so do we.
-        for name in ("precision", "recall", "f1", "cohen_kappa"):
-            if np.isnan(expected[name]):
-                assert np.isnan(getattr(point, name)), name
-        if np.isnan(fbeta):
-            assert np.isnan(point.fbeta(beta))
-        exact = {"precision", "recall", "f1", "accuracy"} if unweighted else set()
-        for name, value in expected.items():
-            ours = getattr(point, name)
-            if not np.isnan(ours):  # sklearn may give 0 (or warn) where we say undefined
-                assert_metric(ours, value, exact=name in exact)
-        if not np.isnan(point.fbeta(beta)):
-            assert_metric(point.fbeta(beta), fbeta)
+        ours = {name: getattr(point, name) for name in METRICS} | {"fbeta": point.fbeta(beta)}
+        assert_metrics_equal_sklearn(ours, p, pred, beta)

@@ -1,7 +1,13 @@
-"""Point metrics over confusion counts: hand-computed values and the NaN rule."""
+"""Point metrics over confusion counts: hand-computed values, their definitions and the NaN rule.
+
+The definitions below are written from the textbook (exact fractions, margins, agreement
+beyond chance) rather than copied from the formulas under test, so a wrong number and a
+wrong ``nan`` both fail.
+"""
 
 import inspect
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -86,56 +92,117 @@ def test_weighted_float_counts_work_like_integer_counts():
         assert half == pytest.approx(func(TP, FP, FN, TN), rel=1e-14), name
 
 
-# --- NaN exactly when the denominator is zero ---------------------------------------
+# --- every metric against its definition; nan exactly when it is undefined -----------
 
 
-def undefined(name: str, tp, fp, fn, tn) -> bool:
-    """Whether the metric's formula divides by zero for these counts."""
+def _ratio(num: Fraction, den: Fraction) -> Fraction | None:
+    return None if den == 0 else num / den
+
+
+def _minus_one(a: Fraction | None, b: Fraction | None) -> Fraction | None:
+    return None if a is None or b is None else a + b - 1
+
+
+def definitions(tp, fp, fn, tn) -> dict[str, float | None]:
+    """Every metric from its definition in exact arithmetic; ``None`` where it is undefined.
+
+    Written from the margins of the confusion matrix (positives, negatives, flagged,
+    unflagged) and the rates built on them, not from the formulas under test.
+    """
+    tp, fp, fn, tn = (Fraction(c) for c in (tp, fp, fn, tn))
     pos, neg, flagged, unflagged = tp + fn, fp + tn, tp + fp, fn + tn
     total = pos + neg
-    return {
-        "precision": flagged == 0,
-        "recall": pos == 0,
-        "specificity": neg == 0,
-        "fpr": neg == 0,
-        "fnr": pos == 0,
-        "npv": unflagged == 0,
-        "fdr": flagged == 0,
-        "false_omission_rate": unflagged == 0,
-        "accuracy": total == 0,
-        "balanced_accuracy": pos == 0 or neg == 0,
-        "f1": tp + fp + fn == 0,
-        "mcc": pos == 0 or neg == 0 or flagged == 0 or unflagged == 0,
-        "cohen_kappa": flagged * neg + pos * unflagged == 0,
-        "informedness": pos == 0 or neg == 0,
-        "markedness": flagged == 0 or unflagged == 0,
-        "prevalence": total == 0,
-        "predicted_positive_rate": total == 0,
-        "lr_plus": pos == 0 or neg == 0 or fp == 0,
-        "lr_minus": pos == 0 or neg == 0 or tn == 0,
-    }[name]
+    tpr, tnr, fpr, fnr = _ratio(tp, pos), _ratio(tn, neg), _ratio(fp, neg), _ratio(fn, pos)
+    ppv, npv = _ratio(tp, flagged), _ratio(tn, unflagged)
+    youden, marked = _minus_one(tpr, tnr), _minus_one(ppv, npv)
+    # MCC is the geometric mean of informedness and markedness (they share a sign).
+    mcc = None
+    if youden is not None and marked is not None:
+        mcc = math.copysign(math.sqrt(youden * marked), youden)
+    # Cohen's kappa: observed agreement beyond the agreement expected by chance.
+    kappa = None
+    if total != 0:
+        observed = (tp + tn) / total
+        chance = (flagged * pos + unflagged * neg) / total**2
+        kappa = _ratio(observed - chance, 1 - chance)
+    exact = {
+        "precision": ppv,
+        "recall": tpr,
+        "specificity": tnr,
+        "fpr": fpr,
+        "fnr": fnr,
+        "npv": npv,
+        "fdr": _ratio(fp, flagged),
+        "false_omission_rate": _ratio(fn, unflagged),
+        "accuracy": _ratio(tp + tn, total),
+        "balanced_accuracy": None if youden is None else (tpr + tnr) / 2,
+        "f1": f_beta_definition(tp, fp, fn, tn, 1.0),
+        "mcc": mcc,
+        "cohen_kappa": kappa,
+        "informedness": youden,
+        "markedness": marked,
+        "prevalence": _ratio(pos, total),
+        "predicted_positive_rate": _ratio(flagged, total),
+        "lr_plus": None if tpr is None or not fpr else tpr / fpr,
+        "lr_minus": None if fnr is None or not tnr else fnr / tnr,
+    }
+    return {name: None if v is None else float(v) for name, v in exact.items()}
+
+
+def f_beta_definition(tp, fp, fn, tn, beta: float) -> float | None:
+    """F-beta as the weighted harmonic mean of precision and recall.
+
+    With no true positive it is 0 as long as there is a positive or a flagged
+    sample (precision or recall is 0, or one of them is undefined and the other 0);
+    with neither it is undefined.
+    """
+    tp, fp, fn = Fraction(tp), Fraction(fp), Fraction(fn)
+    if tp + fp + fn == 0:
+        return None
+    if tp == 0:
+        return 0.0
+    p, r, b2 = tp / (tp + fp), tp / (tp + fn), Fraction(beta) ** 2
+    return float((1 + b2) * p * r / (b2 * p + r))
+
+
+def assert_defined_as(value, expected: float | None, label) -> None:
+    """``nan`` exactly where the definition is undefined, the defined value elsewhere."""
+    if expected is None:
+        assert np.isnan(value), label
+    else:
+        assert value == pytest.approx(expected, rel=1e-14, abs=1e-15), label
 
 
 small_counts = st.integers(0, 3)  # zeros are common
 weighted_counts = st.sampled_from([0.0, 0.0, 0.25, 1.0, 2.5])
 
 
+def test_the_definitions_cover_every_registered_metric():
+    assert set(definitions(1, 2, 3, 4)) == set(METRICS)
+    assert definitions(TP, FP, FN, TN) == pytest.approx(HAND_COMPUTED, rel=1e-14)
+
+
 @settings(deadline=None, max_examples=300)
 @given(st.tuples(small_counts, small_counts, small_counts, small_counts))
-def test_nan_exactly_when_the_denominator_is_zero(cells):
+def test_every_metric_follows_its_definition_and_is_nan_exactly_when_undefined(cells):
+    expected = definitions(*cells)
     with np.errstate(all="raise"):  # no hidden 0/0 warning may be swallowed
         for name, func in METRICS.items():
-            assert bool(np.isnan(func(*cells))) == undefined(name, *cells), (name, cells)
-        f = m.fbeta(*cells, beta=2.0)
-    assert bool(np.isnan(f)) == undefined("f1", *cells)
+            assert_defined_as(func(*cells), expected[name], (name, cells))
+        for beta in (0.5, 2.0):
+            assert_defined_as(
+                m.fbeta(*cells, beta=beta), f_beta_definition(*cells, beta), (beta, cells)
+            )
 
 
 @settings(deadline=None, max_examples=100)
 @given(st.tuples(weighted_counts, weighted_counts, weighted_counts, weighted_counts))
-def test_nan_exactly_when_the_denominator_is_zero_for_weighted_counts(cells):
+def test_weighted_counts_follow_the_definitions_too(cells):
+    expected = definitions(*cells)
     with np.errstate(all="raise"):
         for name, func in METRICS.items():
-            assert bool(np.isnan(func(*cells))) == undefined(name, *cells), (name, cells)
+            assert_defined_as(func(*cells), expected[name], (name, cells))
+        assert_defined_as(m.fbeta(*cells, beta=2.0), f_beta_definition(*cells, 2.0), cells)
 
 
 def test_all_zero_counts_leave_every_metric_undefined():
@@ -145,13 +212,20 @@ def test_all_zero_counts_leave_every_metric_undefined():
 
 def test_defined_values_stay_in_their_ranges():
     cells = np.array(np.meshgrid(*[np.arange(4)] * 4)).reshape(4, -1)
+    expected = [definitions(*column) for column in cells.T]
     with np.errstate(all="raise"):
         values = {name: func(*cells) for name, func in METRICS.items()}
+    for name, curve in values.items():
+        # The range checks below look at defined values only: these must be the
+        # values the definitions leave defined, or a nan could hide a wrong range.
+        undefined = [e[name] is None for e in expected]
+        assert_array_equal(np.isnan(curve), undefined, err_msg=name)
     for name in ("mcc", "informedness", "markedness", "cohen_kappa"):
         v = values[name][~np.isnan(values[name])]
         # MCC multiplies two square roots (against overflow), so -1 can come out
         # as -1 - 2.2e-16 (e.g. tp=0, fp=1, fn=3, tn=0); allow that rounding.
         assert ((v >= -1 - 1e-15) & (v <= 1 + 1e-15)).all(), name
+        assert v.min() < 0 < v.max(), name  # both signs occur on this grid
     for name in ("lr_plus", "lr_minus"):
         v = values[name][~np.isnan(values[name])]
         assert (v >= 0).all(), name
@@ -164,11 +238,14 @@ def test_defined_values_stay_in_their_ranges():
 @given(st.lists(st.tuples(small_counts, small_counts, small_counts, small_counts), min_size=1))
 def test_array_inputs_give_the_scalar_values_elementwise(rows):
     tp, fp, fn, tn = (np.array(col) for col in zip(*rows, strict=True))
+    expected = [definitions(*row) for row in rows]
     with np.errstate(all="raise"):
         for name, func in METRICS.items():
             curve = func(tp, fp, fn, tn)
             assert curve.shape == tp.shape, name
             assert_array_equal(curve, [func(*row) for row in rows], err_msg=name)
+            for value, row, e in zip(curve, rows, expected, strict=True):
+                assert_defined_as(value, e[name], (name, row))
         assert_array_equal(
             m.fbeta(tp, fp, fn, tn, beta=0.5), [m.fbeta(*row, beta=0.5) for row in rows]
         )
@@ -202,27 +279,95 @@ def test_registry_covers_every_metric_function():
         assert list(inspect.signature(func).parameters) == ["tp", "fp", "fn", "tn"]
 
 
-def test_every_registered_metric_is_an_attribute_of_sweeps_and_points():
-    sw = mc.sweep([0, 0, 1, 1, 1], [0.1, 0.4, 0.35, 0.8, 0.4])
-    point = sw.at(0.35)
-    for name, func in METRICS.items():
-        assert_array_equal(getattr(sw, name), func(sw.tp, sw.fp, sw.fn, sw.tn), err_msg=name)
-        assert_array_equal(getattr(point, name), func(point.tp, point.fp, point.fn, point.tn))
+# The screening counts above at any threshold in (0.1, 0.9]; everything is flagged from 0.1
+# down, nothing above 0.9.
+SCREENING = mc.sweep([1] * 40 + [0] * 10 + [1] * 60 + [0] * 890, [0.9] * 50 + [0.1] * 950)
+NAN = float("nan")
 
-
-ALIASES = {
-    "tpr": "recall",
-    "sensitivity": "recall",
-    "tnr": "specificity",
-    "ppv": "precision",
-    "youden_j": "informedness",
-    "for_": "false_omission_rate",
+EVERYTHING_FLAGGED = {  # tp=100, fp=900, fn=0, tn=0
+    "precision": 0.1,
+    "recall": 1.0,
+    "specificity": 0.0,
+    "fpr": 1.0,
+    "fnr": 0.0,
+    "npv": NAN,  # nothing predicted negative
+    "fdr": 0.9,
+    "false_omission_rate": NAN,
+    "accuracy": 0.1,
+    "balanced_accuracy": 0.5,
+    "f1": 200 / 1100,
+    "mcc": NAN,  # an empty column
+    "cohen_kappa": 0.0,  # agreement 0.1, chance agreement 0.1
+    "informedness": 0.0,
+    "markedness": NAN,
+    "prevalence": 0.1,
+    "predicted_positive_rate": 1.0,
+    "lr_plus": 1.0,
+    "lr_minus": NAN,  # specificity 0
+}
+NOTHING_FLAGGED = {  # tp=0, fp=0, fn=100, tn=900
+    "precision": NAN,  # nothing predicted positive
+    "recall": 0.0,
+    "specificity": 1.0,
+    "fpr": 0.0,
+    "fnr": 1.0,
+    "npv": 0.9,
+    "fdr": NAN,
+    "false_omission_rate": 0.1,
+    "accuracy": 0.9,
+    "balanced_accuracy": 0.5,
+    "f1": 0.0,  # there are positives, none found
+    "mcc": NAN,
+    "cohen_kappa": 0.0,
+    "informedness": 0.0,
+    "markedness": NAN,
+    "prevalence": 0.1,
+    "predicted_positive_rate": 0.0,
+    "lr_plus": NAN,  # false positive rate 0
+    "lr_minus": 1.0,
 }
 
 
-@pytest.mark.parametrize(("alias", "name"), sorted(ALIASES.items()))
-def test_aliases_match_their_metric(alias, name):
-    sw = mc.sweep([0, 0, 1, 1, 1, 0], [0.1, 0.4, 0.35, 0.8, 0.4, 0.9])
-    for point in (sw.at(0.35), sw.at(0.8), sw.at(np.inf), sw.at(-np.inf)):
-        assert_array_equal(getattr(point, alias), getattr(point, name))
-    assert_array_equal(getattr(sw, alias), getattr(sw, name))
+def assert_value(ours, expected: float, label) -> None:
+    if math.isnan(expected):
+        assert np.isnan(ours), label
+    else:
+        assert ours == pytest.approx(expected, rel=1e-14, abs=1e-15), label
+
+
+def test_sweeps_and_points_give_every_metric_under_its_name():
+    assert set(EVERYTHING_FLAGGED) == set(NOTHING_FLAGGED) == set(METRICS)
+    assert_array_equal(SCREENING.thresholds, [0.9, 0.1])
+    for name in METRICS:
+        curve = getattr(SCREENING, name)
+        assert curve.shape == (2,), name
+        assert_value(curve[0], HAND_COMPUTED[name], name)
+        assert_value(curve[1], EVERYTHING_FLAGGED[name], name)
+        assert_value(getattr(SCREENING.at(0.5), name), HAND_COMPUTED[name], name)
+        assert_value(getattr(SCREENING.at(0.1), name), EVERYTHING_FLAGGED[name], name)
+        assert_value(getattr(SCREENING.at(np.inf), name), NOTHING_FLAGGED[name], name)
+        assert_value(SCREENING.metrics()[name][0], HAND_COMPUTED[name], name)
+        assert_value(SCREENING.at(0.5).metrics()[name], HAND_COMPUTED[name], name)
+
+
+# Each synonym by what it means, at the screening counts (tp=40, fp=10, fn=60, tn=890),
+# with everything flagged (tp=100, fp=900) and with nothing flagged (fn=100, tn=900).
+SYNONYMS = {
+    "tpr": (40 / 100, 1.0, 0.0),  # true positives / positives
+    "sensitivity": (40 / 100, 1.0, 0.0),
+    "tnr": (890 / 900, 0.0, 1.0),  # true negatives / negatives
+    "ppv": (40 / 50, 0.1, NAN),  # true positives / flagged
+    "youden_j": (40 / 100 + 890 / 900 - 1, 0.0, 0.0),  # tpr + tnr - 1
+    "for_": (60 / 950, NAN, 0.1),  # false negatives / unflagged
+}
+
+
+@pytest.mark.parametrize("synonym", sorted(SYNONYMS))
+def test_synonyms_give_the_metric_they_mean(synonym):
+    screening, everything, nothing = SYNONYMS[synonym]
+    assert_value(getattr(SCREENING.at(0.5), synonym), screening, synonym)
+    assert_value(getattr(SCREENING.at(0.1), synonym), everything, synonym)
+    assert_value(getattr(SCREENING.at(np.inf), synonym), nothing, synonym)
+    curve = getattr(SCREENING, synonym)
+    assert_value(curve[0], screening, synonym)
+    assert_value(curve[1], everything, synonym)
