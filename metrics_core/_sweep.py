@@ -12,6 +12,7 @@ vectorised formula over its arrays.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,9 +20,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from metrics_core import metrics as _m
-from metrics_core._validation import check_inputs
+from metrics_core._validation import check_binary_target, check_inputs, check_scores, column
 
-__all__ = ["OperatingPoint", "Sweep", "sweep"]
+__all__ = ["OperatingPoint", "Sweep", "sweep", "sweep_from_counts", "sweep_from_label_counts"]
 
 
 class _CountMetrics:
@@ -107,7 +108,8 @@ class OperatingPoint(_CountMetrics):
 class Sweep(_CountMetrics):
     """Cumulative confusion counts at every distinct score, in decreasing order.
 
-    Build it with :func:`sweep`. ``tp[i]`` and ``fp[i]`` count the positives
+    Build it with :func:`sweep` (one row per sample) or
+    :func:`sweep_from_counts` (rows of counts). ``tp[i]`` and ``fp[i]`` count the positives
     and negatives with ``score >= thresholds[i]``; thresholds are the distinct
     scores, strictly decreasing. All arrays are read-only.
 
@@ -297,6 +299,185 @@ def sweep_clean(y: np.ndarray, s: np.ndarray, w: np.ndarray | None = None) -> Sw
     return _sweep_unweighted(y, s)
 
 
+# --- pre-aggregated rows: counts per score ------------------------------------------
+
+
+def _check_counts(values: ArrayLike, name: str, n: int) -> np.ndarray:
+    """Counts as int64 (integers) or float64 (weight sums), finite and non-negative."""
+    arr = column(values, name)
+    if arr.shape[0] != n:
+        raise ValueError(
+            f"{name} has {arr.shape[0]} values but score has {n}: pass one {name} per score."
+        )
+    if arr.dtype.kind == "O":
+        with contextlib.suppress(TypeError, ValueError):
+            arr = arr.astype(np.float64)
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} must hold numbers (how many samples, or their total weight); got "
+            f"values of type {arr.dtype}. Convert the column to numbers."
+        )
+    if arr.dtype.kind == "f":
+        arr = arr.astype(np.float64, copy=False)
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{name} contains NaN or inf: every count must be a finite number.")
+    negative = int(np.count_nonzero(arr < 0))
+    if negative:
+        raise ValueError(f"{name} contains {negative} negative value(s): counts must be >= 0.")
+    if arr.dtype.kind != "f":
+        # Checked in float64, which cannot overflow: int64 sums would wrap.
+        if float(arr.sum(dtype=np.float64)) >= 2**62:
+            raise ValueError(
+                f"{name} adds up to more than 2**62 samples; pass the counts as floats "
+                "(a weighted sweep) instead."
+            )
+        arr = arr.astype(np.int64, copy=False)
+    return arr
+
+
+def sweep_from_counts(score: ArrayLike, n_pos: ArrayLike, n_neg: ArrayLike) -> Sweep:
+    """Confusion counts at every distinct score, from pre-aggregated rows.
+
+    Row ``i`` stands for ``n_pos[i]`` positive and ``n_neg[i]`` negative
+    samples that all have the score ``score[i]``. With integer counts the
+    result equals :func:`sweep` on those samples written out one by one,
+    without making them: the cost depends on the number of rows, not of
+    samples. With float counts (sums of sample weights) it equals
+    :func:`sweep` of each row's positives and negatives as two weighted
+    samples, to rounding: weights are added per score first.
+
+    Parameters
+    ----------
+    score : array-like of shape (n_rows,)
+        Finite scores; a score may repeat (its rows are added up).
+    n_pos, n_neg : array-like of shape (n_rows,)
+        Number of positive and of negative samples with that score:
+        non-negative integers, or non-negative float sums of sample
+        weights. Rows where both are zero add no threshold, like
+        zero-weight samples.
+
+    Returns
+    -------
+    Sweep
+        An integer-count sweep (int32 counts, int64 from 2**31 samples on)
+        when ``n_pos`` and ``n_neg`` both hold integers, otherwise a weighted
+        sweep (float64 sums).
+
+    Raises
+    ------
+    ValueError
+        If the arrays are empty or differ in length, a score is NaN or
+        infinite, a count is negative, NaN or infinite, or every count is
+        zero.
+
+    See Also
+    --------
+    sweep_from_label_counts : the same from ``score, label, count`` rows.
+
+    Examples
+    --------
+    >>> from metrics_core import sweep_from_counts
+    >>> s = sweep_from_counts([0.8, 0.4, 0.35, 0.1, 0.8], [1, 0, 2, 0, 1], [0, 3, 0, 1, 0])
+    >>> s.thresholds
+    array([0.8 , 0.4 , 0.35, 0.1 ])
+    >>> s.tp.tolist(), s.fp.tolist(), s.n_pos, s.n_neg
+    ([2, 2, 4, 4], [0, 3, 3, 4], 4, 4)
+    """
+    s = check_scores(score, "score")
+    n = s.shape[0]
+    pos = _check_counts(n_pos, "n_pos", n)
+    neg = _check_counts(n_neg, "n_neg", n)
+    return _sweep_counts(s, pos, neg)
+
+
+def sweep_from_label_counts(
+    score: ArrayLike, label: ArrayLike, count: ArrayLike, *, pos_label: object = None
+) -> Sweep:
+    """Confusion counts at every distinct score, from ``score, label, count`` rows.
+
+    Row ``i`` stands for ``count[i]`` samples with label ``label[i]`` and
+    score ``score[i]``; a (score, label) pair may repeat. Equals
+    :func:`sweep` on those samples written out one by one (float counts:
+    ``sweep(label, score, sample_weight=count)``, to rounding).
+
+    Parameters
+    ----------
+    score : array-like of shape (n_rows,)
+        Finite scores.
+    label : array-like of shape (n_rows,)
+        True labels, as for :func:`sweep`: without ``pos_label`` they must be
+        in {0, 1} or {-1, 1} (bools work) and 1 is positive.
+    count : array-like of shape (n_rows,)
+        How many samples the row stands for: non-negative integers, or
+        non-negative float sums of sample weights (a weighted sweep).
+    pos_label : int, float, bool or str, default=None
+        The positive class; every other label is negative.
+
+    Returns
+    -------
+    Sweep
+        Integer counts for integer ``count``, float64 sums for float ``count``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`sweep_from_counts`, and for labels that need an explicit
+        ``pos_label``.
+
+    Examples
+    --------
+    >>> from metrics_core import sweep_from_label_counts
+    >>> s = sweep_from_label_counts(
+    ...     [0.9, 0.9, 0.2], ["fraud", "legit", "legit"], [3, 1, 5], pos_label="fraud"
+    ... )
+    >>> s.thresholds.tolist(), s.tp.tolist(), s.fp.tolist()
+    ([0.9, 0.2], [3, 3], [1, 6])
+    """
+    s = check_scores(score, "score")
+    n = s.shape[0]
+    labels = column(label, "label")
+    if labels.shape[0] != n:
+        raise ValueError(
+            f"label has {labels.shape[0]} values but score has {n}: pass one label per score."
+        )
+    c = _check_counts(count, "count", n)
+    positive, _ = check_binary_target(labels, n, pos_label)
+    zero = c.dtype.type(0)
+    return _sweep_counts(s, np.where(positive, c, zero), np.where(positive, zero, c))
+
+
+def _sweep_counts(s: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> Sweep:
+    """The sweep of validated counts: one sort of the rows, then sums per score."""
+    live = (pos != 0) | (neg != 0)
+    if not live.all():
+        if not live.any():
+            raise ValueError(
+                "Every count is zero, so there are no samples: at least one row needs a count > 0."
+            )
+        s, pos, neg = s[live], pos[live], neg[live]
+    weighted = pos.dtype.kind == "f" or neg.dtype.kind == "f"
+    if weighted:
+        pos, neg = pos.astype(np.float64, copy=False), neg.astype(np.float64, copy=False)
+    values = s.astype(np.float64)  # a copy; float32 converts exactly
+    values += 0.0  # -0.0 and 0.0 are one threshold
+    order = np.argsort(values)
+    values = values[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    thresholds = values[starts]  # ascending
+    # Samples at or above each threshold: suffix sums of the per-score sums.
+    tp = np.cumsum(np.add.reduceat(pos[order], starts)[::-1])
+    fp = np.cumsum(np.add.reduceat(neg[order], starts)[::-1])
+    if weighted:
+        n_pos, n_neg = float(tp[-1]), float(fp[-1])
+    else:
+        n_pos, n_neg = int(tp[-1]), int(fp[-1])
+        count = _count_dtype(n_pos + n_neg)
+        tp, fp = tp.astype(count), fp.astype(count)
+    # The reversed view gives the documented decreasing order without a copy,
+    # and keeps the ascending array contiguous for at().
+    return Sweep(thresholds=thresholds[::-1], tp=tp, fp=fp, n_pos=n_pos, n_neg=n_neg)
+
+
 # --- unweighted: one sort of exact (score, label) keys ----------------------------
 
 _ONE = np.uint64(1)
@@ -432,27 +613,173 @@ def _sweep_unweighted(y: np.ndarray, s: np.ndarray) -> Sweep:
 
 # --- weighted: scikit-learn's order of summation ------------------------------------
 
+_ALL_ONES = np.uint64(2**64 - 1)
+
+
+def _descending_keys(s: np.ndarray) -> tuple[np.ndarray, int]:
+    """uint64 keys that order like ``-score``, from 0 up, and the largest key.
+
+    A float's bits, sign bit cleared, order like its magnitude, so for
+    non-negative scores ``bits(max) - bits(score)`` is such a key (clearing
+    the sign bit also turns ``-0.0`` into ``+0.0``: equal scores, one key).
+    With negative scores, flipping every bit but the sign bit of the
+    non-negative ones and keeping the negative ones as they are orders like
+    ``-score`` (non-negative first, largest first; then negative, largest
+    magnitude last); the smallest key is then subtracted. float32 scores
+    get 32-bit keys, widened.
+    """
+    f32 = s.dtype == np.float32
+    uint = np.uint32 if f32 else np.uint64
+    magnitude = uint(2**31 - 1 if f32 else 2**63 - 1)
+    ends = np.array([s.max(), s.min()], dtype=s.dtype)
+    if ends[1] >= 0:  # -0.0 >= 0 too
+        top, bottom = ends.view(uint) & magnitude
+        keys = s.view(uint) & magnitude
+        np.subtract(top, keys, out=keys)
+        span = int(top - bottom)
+    else:
+        ends += s.dtype.type(0)
+        bits = s + s.dtype.type(0)  # -0.0 becomes +0.0
+        keys = bits.view(uint)
+        for k in (keys, ends.view(uint)):
+            flip = k >> uint(8 * k.itemsize - 1)
+            flip -= uint(1)
+            flip >>= uint(1)  # 0x7f..f where non-negative, 0 where negative
+            k ^= flip
+            del flip
+        lo, hi = ends.view(uint)
+        keys -= lo
+        span = int(hi - lo)
+    return (keys.astype(np.uint64) if f32 else keys), span
+
+
+def _stable_descending_order(
+    y: np.ndarray, s: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of non-zero weight by decreasing score, ties in row order.
+
+    Returns the row indices, their scores and their labels, in the order of
+    ``np.argsort(-s, kind="stable")``: the order scikit-learn sums in. It
+    comes from one ``np.sort`` of uint64 keys instead of a stable argsort,
+    which is several times slower: a key holds the row index and the label
+    in its low ``b`` bits and as much of the score's order as fits above
+    them. When the whole key fits (float32 scores, or a narrow range of
+    scores) the sort is exact at once. Otherwise rows whose scores differ
+    only in the dropped bits share a key prefix and come out in row order;
+    only those runs are re-sorted, by their full scores (:func:`_sort_runs`,
+    one more sort of the rows in them). Zero-weight rows
+    get the all-ones key, which no row index reaches: they sort last and
+    are cut off.
+    """
+    n = s.shape[0]
+    if n == 0:
+        return np.empty(0, dtype=np.int64), s[:0], y[:0]
+    b = n.bit_length() + 1  # row indices (< 2**(b-1) - 1), then the label bit
+    low = np.uint64(2**b - 1)
+    keys, span = _descending_keys(s)
+    shift = max(0, span.bit_length() - (64 - b))  # low score bits that do not fit
+    if shift > b:
+        keys >>= np.uint64(shift - b)
+    elif shift < b:
+        keys <<= np.uint64(b - shift)
+    if shift:
+        keys &= ~low
+    keys |= y
+    keys |= np.arange(0, 2 * n, 2, dtype=np.uint64)
+    zero = w == 0
+    n_keep = n - int(np.count_nonzero(zero))
+    if n_keep < n:
+        np.putmask(keys, zero, _ALL_ONES)
+    del zero
+    keys.sort()
+    keys = keys[:n_keep]
+    # The label is each key's lowest bit: read the low byte of each key.
+    if np.little_endian:
+        labels = (keys.view(np.uint8)[::8] & 1).view(bool)
+    else:
+        labels = (keys & _ONE).astype(bool)
+    if shift == 0:  # exact keys: the order is final
+        keys >>= _ONE
+        keys &= low >> _ONE
+        order = keys.view(np.int64)
+        return order, np.take(s, order), labels
+    order = (keys >> _ONE).view(np.int64)
+    order &= int(low >> _ONE)
+    values = np.take(s, order)
+    # In a run of equal key prefixes rows are in row order. Runs whose scores
+    # do not already decrease are sorted by full score (stably, so equal
+    # scores stay in row order). Prefixes grow with the position, so each
+    # run is one contiguous block, found by binary search on the keys.
+    wrong = np.flatnonzero(values[1:] > values[:-1])
+    if wrong.shape[0]:
+        prefix = keys[wrong] & ~low
+        start = np.searchsorted(keys, prefix, side="left")
+        stop = np.searchsorted(keys, prefix | low, side="right")
+        first = np.r_[True, start[1:] != start[:-1]]
+        start, stop = start[first], stop[first]
+        del keys, prefix, first
+        size = stop - start
+        # Positions of all rows of those runs, in order.
+        rows = np.arange(int(size.sum())) + np.repeat(start - (np.cumsum(size) - size), size)
+        by_score = rows[_sort_runs(values[rows], size, shift)]
+        order[rows] = order[by_score]
+        values[rows] = values[by_score]
+        labels[rows] = labels[by_score]
+    return order, values, labels
+
+
+def _sort_runs(values: np.ndarray, size: np.ndarray, shift: int) -> np.ndarray:
+    """Stable order by decreasing score within each run of ``values`` (runs of ``size``).
+
+    Within a run the scores' keys differ only in their low ``shift`` bits,
+    so a key of (run number, key less the run's smallest key, position)
+    fits in 64 bits unless there are very many runs and rows, and one
+    ``np.sort`` does it; otherwise a stable argsort does.
+    """
+    m = values.shape[0]
+    position_bits = m.bit_length()
+    run_bits = (size.shape[0] - 1).bit_length()
+    if run_bits + shift + position_bits > 64:
+        return np.argsort(-values, kind="stable")
+    keys, _ = _descending_keys(values)
+    first = np.cumsum(size) - size
+    keys -= np.repeat(np.minimum.reduceat(keys, first), size)  # < 2**shift
+    keys <<= np.uint64(position_bits)
+    keys |= np.repeat(np.arange(size.shape[0], dtype=np.uint64), size) << np.uint64(
+        shift + position_bits
+    )
+    keys |= np.arange(m, dtype=np.uint64)
+    keys.sort()
+    keys &= np.uint64(2**position_bits - 1)
+    return keys.view(np.int64)
+
 
 def _sweep_weighted(y: np.ndarray, s: np.ndarray, w: np.ndarray) -> Sweep:
     # Zero-weight samples would add thresholds with no effect on any count;
-    # scikit-learn drops them, and so do we.
-    keep = w != 0
-    if not keep.all():
-        y, s, w = y[keep], s[keep], w[keep]
-    s = s.astype(np.float64, copy=False)
-    # Float sums depend on their order. Summing in the order scikit-learn
-    # does (stable, by decreasing score) gives the same bits, so curves and
-    # their dropped points match exactly. Negation is exact.
-    order = np.argsort(-s, kind="stable")
-    s = s[order]
-    yw = y[order].astype(np.float64)
-    w = w[order]
-    tp = np.cumsum(yw * w)
-    fp = np.cumsum((1 - yw) * w)
-    if s.shape[0]:
-        last = np.flatnonzero(np.r_[s[1:] != s[:-1], True])
-    else:
-        last = np.empty(0, dtype=np.intp)
-    n_pos = float(tp[-1]) if tp.shape[0] else 0.0
-    n_neg = float(fp[-1]) if fp.shape[0] else 0.0
-    return Sweep(thresholds=s[last], tp=tp[last], fp=fp[last], n_pos=n_pos, n_neg=n_neg)
+    # scikit-learn drops them, and so do we. Float sums depend on their
+    # order: summing in the order scikit-learn does (stable, by decreasing
+    # score) gives the same bits, so curves and their dropped points match
+    # exactly.
+    order, values, y = _stable_descending_order(y, s, w)
+    n = order.shape[0]
+    w = np.take(w, order)
+    del order
+    tp = w * y  # y * w and (1 - y) * w, as scikit-learn computes them
+    w -= tp  # w - w is 0 and w - 0 is w, exactly
+    del y
+    np.cumsum(tp, out=tp)
+    fp = np.cumsum(w, out=w)
+    thresholds = values.astype(np.float64, copy=False)
+    del values
+    thresholds += 0.0  # -0.0 and 0.0 are one threshold; show it as 0.0
+    new = thresholds[1:] != thresholds[:-1]
+    if int(np.count_nonzero(new)) < n - 1:  # ties: keep the last row of each score
+        last = np.flatnonzero(np.r_[new, True])
+        del new
+        # One at a time, so that each n-long array is freed before the next copy.
+        thresholds = thresholds[last]
+        tp = tp[last]
+        fp = fp[last]
+    n_pos = float(tp[-1]) if n else 0.0
+    n_neg = float(fp[-1]) if n else 0.0
+    return Sweep(thresholds=thresholds, tp=tp, fp=fp, n_pos=n_pos, n_neg=n_neg)

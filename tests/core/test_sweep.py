@@ -377,3 +377,85 @@ def test_large_weighted_sweep_equals_sklearn_bit_for_bit():
     assert_array_equal(sw.fp, fps)
     assert_array_equal(sw.fn, fns)
     assert_array_equal(sw.tn, tns)
+
+
+# --- the weighted order: one sort of (score prefix, row, label) keys --------------------
+
+
+def weighted_path(s: np.ndarray) -> str:
+    """How _sweep._stable_descending_order sorts these scores (n = N rows)."""
+    b = N.bit_length() + 1  # bits of the row index and the label
+    keys, span = _sweep._descending_keys(s)
+    shift = max(0, span.bit_length() - (64 - b))
+    if shift == 0:
+        return "exact-keys"
+    prefix = keys >> np.uint64(shift)
+    if np.unique(prefix).size == np.unique(keys).size:
+        return "prefix-separates"  # distinct scores never share a prefix
+    largest_run = np.unique(prefix, return_counts=True)[1].max()
+    return "one-run" if largest_run > N // 2 else "runs-re-sorted"
+
+
+def weighted_scores(kind: str, rng: np.random.Generator) -> np.ndarray:
+    ulps = lambda k: 1 + rng.integers(0, 2**k, N) * 2.0**-52  # noqa: E731
+    far = np.array([-1e300, 1e300])  # widens the range: fewer score bits fit
+    return {
+        "float32-normal": lambda: rng.standard_normal(N).astype(np.float32),
+        "float32-tied": lambda: (rng.integers(-10, 10, N) / 10).astype(np.float32),
+        "narrow": lambda: 0.5 + rng.random(N) * 1e-6,
+        "uniform": lambda: rng.random(N),
+        "normal": lambda: rng.standard_normal(N),
+        "signed-zeros": lambda: rng.choice([-0.0, 0.0, 0.5, -0.5, 1.0], N),
+        "clustered": lambda: np.r_[ulps(30)[:-2], far],
+        "one-cluster": lambda: np.r_[ulps(16)[:-2], far],
+    }[kind]()
+
+
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [
+        ("float32-normal", "exact-keys"),
+        ("float32-tied", "exact-keys"),
+        ("narrow", "exact-keys"),
+        ("uniform", "prefix-separates"),
+        ("normal", "prefix-separates"),
+        ("signed-zeros", "prefix-separates"),
+        ("clustered", "runs-re-sorted"),
+        ("one-cluster", "one-run"),
+    ],
+)
+def test_weighted_sweep_sums_in_sklearn_order_on_every_path(kind, path):
+    from sklearn.metrics import confusion_matrix_at_thresholds
+
+    rng = np.random.default_rng(zlib.crc32(kind.encode()))
+    s = weighted_scores(kind, rng)
+    assert weighted_path(s) == path  # the case exercises the branch it names
+    y = rng.random(N) < 0.3
+    w = rng.exponential(size=N) * (rng.random(N) > 0.1)  # some zero weights
+    order, values, labels = _sweep._stable_descending_order(y, s, w)
+    keep = np.flatnonzero(w)
+    expected = keep[np.argsort(-s[keep], kind="stable")]
+    assert_array_equal(order, expected)
+    assert_array_equal(values, s[expected])
+    assert_array_equal(labels, y[expected])
+    sw = mc.sweep(y, s, sample_weight=w)
+    tns, fps, fns, tps, thresholds = confusion_matrix_at_thresholds(y, s, sample_weight=w)
+    assert_array_equal(sw.thresholds, thresholds)
+    assert_array_equal(sw.tp, tps)
+    assert_array_equal(sw.fp, fps)
+    assert_array_equal(sw.fn, fns)
+    assert_array_equal(sw.tn, tns)
+    assert not (np.signbit(sw.thresholds) & (sw.thresholds == 0)).any()  # 0.0, never -0.0
+
+
+@pytest.mark.parametrize("shift", [11, 64])  # 64: the keys do not fit, a stable argsort
+def test_sort_runs_orders_each_run_by_decreasing_score_stably(shift):
+    rng = np.random.default_rng(5)
+    size = rng.integers(1, 50, 200)
+    # Run r holds scores a few ulps above 1 + base_r ulps (base decreasing),
+    # differing by less than 2**11 ulps within the run; ties are likely.
+    base = np.repeat((size.shape[0] - np.arange(size.shape[0])) * 2**12, size)
+    values = 1 + (base + rng.integers(0, 8, base.shape[0]) * 2**7) * 2.0**-52
+    expected = np.argsort(-values, kind="stable")
+    assert not np.array_equal(expected, np.arange(values.shape[0]))  # not sorted already
+    assert_array_equal(_sweep._sort_runs(values, size, shift), expected)
