@@ -11,11 +11,23 @@ Rule used everywhere: a sample is predicted positive when
   ``average_precision_score``, ``auc`` and ``confusion_matrix`` have
   scikit-learn's names, signatures and return conventions.
 
+Multiclass: :mod:`metrics_core.multiclass` (label metrics from one confusion
+matrix), :mod:`metrics_core.multiclass_ranking` (one-vs-rest sweeps, AUC, AP,
+top-k accuracy, log loss of a score matrix) and
+:mod:`metrics_core.multiclass_decision` (decision rules for a score matrix).
+
 Naming: ``*_curve`` functions return arrays; ``*_score`` and ``auc`` return
 a float where higher is better.
 """
 
-from metrics_core._sweep import OperatingPoint, Sweep, sweep, sweep_clean
+from metrics_core._sweep import (
+    OperatingPoint,
+    Sweep,
+    sweep,
+    sweep_clean,
+    sweep_from_counts,
+    sweep_from_label_counts,
+)
 from metrics_core.calibration import (
     CalibrationBins,
     brier_score_loss,
@@ -47,7 +59,32 @@ from metrics_core.gains import (
     sweep_roc_auc,
 )
 from metrics_core.metrics import METRICS
-from metrics_core.multiclass import precision_recall_fscore_support
+from metrics_core.multiclass import (
+    accuracy_score,
+    balanced_accuracy_score,
+    classification_report,
+    cohen_kappa_score,
+    matthews_corrcoef,
+    precision_recall_fscore_support,
+)
+from metrics_core.multiclass_decision import (
+    ABSTAIN,
+    abstention_curve,
+    expected_costs,
+    predict_argmax,
+    predict_min_expected_cost,
+    predict_with_thresholds,
+)
+from metrics_core.multiclass_ranking import (
+    micro_precision_recall_curve,
+    micro_roc_curve,
+    micro_sweep,
+    multiclass_average_precision_score,
+    multiclass_log_loss,
+    multiclass_roc_auc_score,
+    ovr_sweeps,
+    top_k_accuracy_score,
+)
 from metrics_core.ranking import (
     UndefinedMetricWarning,
     auc,
@@ -67,6 +104,7 @@ from metrics_core.thresholds import (
 )
 
 __all__ = [
+    "ABSTAIN",
     "METRICS",
     "CalibrationBins",
     "CostBreakdown",
@@ -78,26 +116,43 @@ __all__ = [
     "ThresholdChoice",
     "Transition",
     "UndefinedMetricWarning",
+    "abstention_curve",
+    "accuracy_score",
     "at_prevalence",
     "auc",
     "average_precision_interval",
     "average_precision_score",
+    "balanced_accuracy_score",
     "best_threshold",
     "bootstrap_intervals",
     "brier_score_loss",
     "calibration_bins",
     "calibration_curve",
+    "classification_report",
+    "cohen_kappa_score",
     "compare_thresholds",
     "confusion_matrix",
     "cost_curve",
     "decimate",
     "det_curve",
+    "expected_costs",
     "gains_curve",
     "ks_statistic",
     "lift_curve",
     "log_loss",
+    "matthews_corrcoef",
+    "micro_precision_recall_curve",
+    "micro_roc_curve",
+    "micro_sweep",
+    "multiclass_average_precision_score",
+    "multiclass_log_loss",
+    "multiclass_roc_auc_score",
+    "ovr_sweeps",
     "precision_recall_curve",
     "precision_recall_fscore_support",
+    "predict_argmax",
+    "predict_min_expected_cost",
+    "predict_with_thresholds",
     "roc_auc_interval",
     "roc_auc_score",
     "roc_curve",
@@ -105,10 +160,13 @@ __all__ = [
     "sweep",
     "sweep_average_precision",
     "sweep_clean",
+    "sweep_from_counts",
+    "sweep_from_label_counts",
     "sweep_roc_auc",
     "sweep_sample",
     "threshold_for_capacity",
     "threshold_for_fpr",
     "threshold_for_precision",
     "threshold_for_recall",
+    "top_k_accuracy_score",
 ]
