@@ -370,7 +370,10 @@ def log_loss(
     sample_weight: ArrayLike | None = None,
     labels: ArrayLike | None = None,
 ) -> float:
-    """Log loss (cross-entropy) of predicted probabilities, binary.
+    """Log loss (cross-entropy) of predicted probabilities.
+
+    Binary here; a 2-D ``y_proba`` (one column per class) is handled by
+    :func:`metrics_core.multiclass_ranking.multiclass_log_loss`, as in scikit-learn.
 
     ``−mean(y log p + (1 − y) log(1 − p))``, natural logarithm; lower is
     better. As in scikit-learn 1.9, probabilities are first clipped to
@@ -411,6 +414,13 @@ def log_loss(
     >>> round(log_loss(["spam", "ham", "ham", "spam"], [0.9, 0.1, 0.2, 0.65]), 5)
     0.21616
     """
+    if np.ndim(y_proba) == 2:
+        # One column per class; imported here because multiclass_ranking needs this module.
+        from metrics_core.multiclass_ranking import multiclass_log_loss
+
+        return multiclass_log_loss(
+            y_true, y_proba, normalize=normalize, sample_weight=sample_weight, labels=labels
+        )
     y_arr = column(y_true, "y_true")
     p = _probabilities(y_proba, "y_proba")
     _check_lengths(y_arr.shape[0], p.shape[0], "y_proba")

@@ -306,9 +306,12 @@ def roc_auc_score(
     multi_class: str = "raise",
     labels: ArrayLike | None = None,
 ) -> float:
-    """Area under the ROC curve (binary).
+    """Area under the ROC curve: binary, or of a multiclass score matrix.
 
-    The positive class is the greater of the two labels, as in scikit-learn.
+    The positive class is the greater of the two labels, as in scikit-learn. A 2-D
+    ``y_score`` with more than two columns is a multiclass problem, handled by
+    :func:`metrics_core.multiclass_ranking.multiclass_roc_auc_score` (``multi_class``
+    "ovr" or "ovo", ``labels``, ``average``), as scikit-learn does.
 
     Parameters
     ----------
@@ -323,8 +326,8 @@ def roc_auc_score(
     max_fpr : float in (0, 1], default=None
         If given, the standardised partial AUC over ``fpr <= max_fpr``
         (McClish correction).
-    multi_class : {"raise"}, default="raise"
-        Only binary problems are supported.
+    multi_class : {"raise", "ovr", "ovo"}, default="raise"
+        For a multiclass score matrix: one-vs-rest or one-vs-one ("raise" refuses one).
     labels : array-like, default=None
         The two class labels, in order (the second is positive). By default
         the sorted labels of ``y_true``.
@@ -340,6 +343,19 @@ def roc_auc_score(
     >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.75
     """
+    if np.ndim(y_score) == 2 and np.shape(y_score)[1] > 2:
+        # Imported here: multiclass_ranking builds on this module.
+        from metrics_core.multiclass_ranking import multiclass_roc_auc_score
+
+        return multiclass_roc_auc_score(
+            y_true,
+            y_score,
+            average=average,
+            sample_weight=sample_weight,
+            max_fpr=max_fpr,
+            multi_class=multi_class,
+            labels=labels,
+        )
     if average not in {"macro", "micro", "samples", "weighted", None}:
         raise ValueError(f"average={average!r} is not one of macro, micro, samples, weighted.")
     if multi_class not in {"raise", "ovr", "ovo"}:
@@ -395,7 +411,9 @@ def average_precision_score(
 ) -> float:
     """Average precision: the step-wise area under the precision-recall curve.
 
-    ``AP = Σ (R_i − R_{i−1}) P_i`` over thresholds, without interpolation.
+    ``AP = Σ (R_i − R_{i−1}) P_i`` over thresholds, without interpolation. A 2-D
+    ``y_score`` (one column per class) is handled by
+    :func:`metrics_core.multiclass_ranking.multiclass_average_precision_score`.
 
     Parameters
     ----------
@@ -421,6 +439,15 @@ def average_precision_score(
     >>> round(average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 4)
     0.8333
     """
+    if np.ndim(y_score) == 2 and (np.ndim(y_true) == 2 or np.shape(y_score)[1] > 2):
+        # A score matrix (multiclass labels or an indicator matrix); imported here because
+        # multiclass_ranking builds on this module. Two columns with binary labels are most
+        # likely predict_proba output: the binary path below explains which column to pass.
+        from metrics_core.multiclass_ranking import multiclass_average_precision_score
+
+        return multiclass_average_precision_score(
+            y_true, y_score, average=average, pos_label=pos_label, sample_weight=sample_weight
+        )
     if average not in {"macro", "micro", "samples", "weighted", None}:
         raise ValueError(f"average={average!r} is not one of macro, micro, samples, weighted.")
     y = column(y_true, "y_true")

@@ -351,3 +351,20 @@ def test_ovr_sweeps_follow_the_given_column_order() -> None:
         mc.ovr_sweeps(np.array(["cat", "dog", "dog", "cat"]), p)
     with pytest.raises(ValueError, match="NaN or infinite"):
         mc.ovr_sweeps(y, np.where(p > 0.7, np.nan, p))
+
+
+def test_the_binary_names_take_a_score_matrix_as_scikit_learn_does() -> None:
+    from metrics_core import average_precision_score, log_loss, roc_auc_score
+
+    rng = np.random.default_rng(5)
+    y = rng.choice(["a", "b", "c"], 300)
+    raw = rng.random((300, 3)) + (y[:, None] == np.array(["a", "b", "c"])) * 0.5
+    p = raw / raw.sum(axis=1, keepdims=True)
+    for kind in ("ovr", "ovo"):
+        assert roc_auc_score(y, p, multi_class=kind) == pytest.approx(
+            skm.roc_auc_score(y, p, multi_class=kind), rel=1e-12
+        )
+    assert log_loss(y, p) == pytest.approx(skm.log_loss(y, p), rel=1e-12)
+    assert average_precision_score(y, p) == pytest.approx(
+        skm.average_precision_score(y, p), rel=1e-12
+    )
