@@ -74,6 +74,10 @@ class Prepared:
     kept : numpy.ndarray or None
         Boolean mask over the table's rows, True where the row was used; None when every
         row was used. Maps the arrays back to the table's rows (e.g. to export some of them).
+    counts : bool
+        Whether ``weights`` are whole-number counts: each row stands for that many examples,
+        and ``n_used``, ``n_pos``, ``n_neg`` count examples, not rows. ``n_rows_read`` and
+        ``excluded`` still count rows of the table.
     """
 
     y: np.ndarray
@@ -84,6 +88,7 @@ class Prepared:
     n_rows_read: int
     excluded: dict[str, int]
     kept: np.ndarray | None = None
+    counts: bool = False
 
     def __post_init__(self) -> None:
         if self.y.dtype != np.bool_ or self.y.ndim != 1:
@@ -100,7 +105,9 @@ class Prepared:
 
     @property
     def n_used(self) -> int:
-        """Number of rows kept."""
+        """Number of rows kept (of examples, for counts)."""
+        if self.counts and self.weights is not None:
+            return int(self.weights.sum())
         return int(self.y.size)
 
     @property
@@ -110,7 +117,9 @@ class Prepared:
 
     @property
     def n_pos(self) -> int:
-        """Number of kept rows of the positive class (unweighted)."""
+        """Number of kept rows of the positive class (unweighted; examples, for counts)."""
+        if self.counts and self.weights is not None:
+            return int(self.weights[self.y].sum())
         return int(np.count_nonzero(self.y))
 
     @property
@@ -260,6 +269,7 @@ def prepare(
     positive: object,
     weight: str | None = None,
     negate: bool = False,
+    counts: bool = False,
 ) -> Prepared:
     """Validate the chosen columns and return clean arrays for the numeric core.
 
@@ -285,6 +295,8 @@ def prepare(
     negate : bool, default=False
         Use minus the scores, for a model whose higher scores mean the *other* class.
         Negation is exact, so thresholds are the original scores with their sign flipped.
+    counts : bool, default=False
+        The weight column holds counts: whole numbers of examples per row.
 
     Returns
     -------
@@ -356,10 +368,10 @@ def prepare(
             f"{quote(label)}. Choose one of its values: {shown}."
         )
 
-    counts = np.bincount(codes, minlength=len(values))
+    per_value = np.bincount(codes, minlength=len(values))
     y = np.isin(codes, matches) if len(matches) > 1 else codes == matches[0]
     positive_value = values[matches[0]]
-    negatives = tuple(v for i, v in enumerate(values) if counts[i] > 0 and i not in matches)
+    negatives = tuple(v for i, v in enumerate(values) if per_value[i] > 0 and i not in matches)
     n_pos = int(np.count_nonzero(y))
     if n_pos == 0 or n_pos == y.size:
         present = quote(positive_value) if n_pos else ", ".join(quote(v) for v in negatives)
@@ -387,7 +399,13 @@ def prepare(
         n_rows_read=n_rows,
         excluded=excluded,
         kept=keep,
+        counts=counts and weights is not None and _whole_numbers(weights),
     )
+
+
+def _whole_numbers(values: np.ndarray) -> bool:
+    """Whether every value is a whole number small enough to count exactly."""
+    return bool(np.all(values == np.round(values)) and values.sum() < 2.0**53)
 
 
 def row_positions(prepared: Prepared) -> np.ndarray:

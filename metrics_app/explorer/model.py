@@ -37,9 +37,18 @@ def metric_cards(point: OperatingPoint) -> list[Card]:
 
 
 def summary_cards(prep: Prepared, positive_name: str) -> list[Card]:
-    """Rows used and excluded, positives and prevalence."""
+    """Rows used and excluded, positives and prevalence (examples, for a counts file)."""
+    if prep.counts:
+        used = Card(
+            "Examples counted",
+            fmt.count(prep.n_used),
+            help="The sum of the count column over the rows used: each row of a counts "
+            "file stands for that many examples.",
+        )
+    else:
+        used = Card("Rows used", fmt.count(prep.n_used))
     return [
-        Card("Rows used", fmt.count(prep.n_used)),
+        used,
         Card(
             "Rows excluded",
             fmt.count(prep.n_excluded),

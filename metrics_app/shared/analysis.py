@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from metrics_app.data import Prepared, prepare, score_kind
@@ -23,6 +24,7 @@ from metrics_core import (
     ThresholdChoice,
     best_threshold,
     sweep_clean,
+    sweep_from_counts,
     sweep_roc_auc,
 )
 
@@ -212,6 +214,16 @@ def _negative_name(prepared: Prepared) -> str:
     return f"not {prepared.positive}"
 
 
+def _sweep(prepared: Prepared) -> Sweep:
+    """The sweep of prepared arrays; whole-number counts give a sweep of counts, not weights."""
+    if prepared.counts and prepared.weights is not None:
+        n = prepared.weights.astype(np.int64)
+        return sweep_from_counts(
+            prepared.scores, np.where(prepared.y, n, 0), np.where(prepared.y, 0, n)
+        )
+    return sweep_clean(prepared.y, prepared.scores, prepared.weights)
+
+
 def _choice(sw: Sweep, metric: str) -> ThresholdChoice | None:
     try:
         return best_threshold(sw, metric)
@@ -228,6 +240,7 @@ def analyse(
     positive: object,
     weight: str | None = None,
     negate: bool = False,
+    counts: bool = False,
 ) -> Analysis:
     """Validate the chosen columns and compute everything the pages show.
 
@@ -237,9 +250,15 @@ def analyse(
         With a message for the user when the columns cannot be used.
     """
     prepared = prepare(
-        frame, label=label, score=score, positive=positive, weight=weight, negate=negate
+        frame,
+        label=label,
+        score=score,
+        positive=positive,
+        weight=weight,
+        negate=negate,
+        counts=counts,
     )
-    sw = sweep_clean(prepared.y, prepared.scores, prepared.weights)
+    sw = _sweep(prepared)
     kind = score_kind(prepared.scores)
     positive_name, negative_name = str(prepared.positive), _negative_name(prepared)
     hist = frames.score_hist_frame(

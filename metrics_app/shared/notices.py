@@ -208,6 +208,8 @@ def _identical_scores(an: Analysis, score: str) -> Notice | None:
 
 def _id_like_scores(an: Analysis, score: str) -> Notice | None:
     s = an.prepared.scores
+    if an.prepared.counts:  # a counts file lists its scores in order, by construction
+        return None
     if s.shape[0] < MIN_ID_ROWS or not np.array_equal(s, np.round(s)):
         return None
     steps = np.diff(s)

@@ -15,7 +15,8 @@ from typing import BinaryIO
 import pandas as pd
 import streamlit as st
 
-from metrics_app.data import DataError, frame_fingerprint, label_counts, read_table
+from metrics_app.data import DataError, counts, frame_fingerprint, label_counts, read_table
+from metrics_app.data.counts import CountsInfo
 from metrics_app.data.demo import DEFAULT_DEMO, DEMOS, Demo, load_demo
 from metrics_app.data.guess import numeric_columns
 from metrics_app.shared import notices
@@ -48,13 +49,15 @@ class Source:
     frame: pd.DataFrame
     demo: Demo | None = None
     fingerprint: str = ""
+    counts: CountsInfo | None = None  # set for a score, n_pos, n_neg counts file
 
 
 @dataclass(frozen=True)
 class Selection:
     """Which columns hold labels, scores and weights, the positive class, and the sign.
 
-    ``negate`` scores with minus the column (a model whose scores point the other way).
+    ``negate`` scores with minus the column (a model whose scores point the other way);
+    ``counts`` says the weight column holds whole-number counts of examples.
     """
 
     label: str
@@ -62,6 +65,7 @@ class Selection:
     positive: object
     weight: str | None = None
     negate: bool = False
+    counts: bool = False
 
 
 @st.cache_resource(max_entries=len(DEMOS), show_spinner=False)
@@ -77,14 +81,23 @@ def demo_fingerprint(key: str) -> str:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def upload_frame(file_id: str, name: str, _upload: BinaryIO) -> tuple[pd.DataFrame, str]:
-    """An uploaded table and the SHA-256 of its bytes, read once per upload.
+def upload_frame(
+    file_id: str, name: str, _upload: BinaryIO
+) -> tuple[pd.DataFrame, str, CountsInfo | None]:
+    """An uploaded table, the SHA-256 of its bytes, and what a counts file says of itself.
 
     Keyed by the upload's ``file_id``, never by its bytes; the digest is taken
-    here, once (about 60 ms for 80 MB), for operating-point cards.
+    here, once (about 60 ms for 80 MB), for operating-point cards. A
+    ``score, n_pos, n_neg`` counts file comes back in the long layout
+    (``score, label, count``), which every page reads like any labelled table.
     """
     raw = _upload.getvalue()
-    return read_table(raw, name), hashlib.sha256(raw).hexdigest()
+    frame = read_table(raw, name)
+    info = None
+    if counts.is_wide_counts(frame):
+        info = counts.counts_info(frame, raw)
+        frame = counts.to_long(frame, info.positive, info.negative)
+    return frame, hashlib.sha256(raw).hexdigest(), info
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -95,9 +108,10 @@ def _analysis(
     positive: object,
     weight: str | None,
     negate: bool,
+    counts: bool,
     _frame: pd.DataFrame,
 ) -> Analysis:
-    key = analysis_key(source_id, Selection(label, score, positive, weight, negate))
+    key = analysis_key(source_id, Selection(label, score, positive, weight, negate, counts))
     return analyse(
         _frame,
         key=key,
@@ -106,6 +120,7 @@ def _analysis(
         positive=positive,
         weight=weight,
         negate=negate,
+        counts=counts,
     )
 
 
@@ -113,7 +128,8 @@ def analysis_key(source_id: str, selection: Selection) -> str:
     """The :attr:`Analysis.key` of ``selection`` on a source (also the threshold's scope)."""
     sel = selection
     sign = "-" if sel.negate else ""
-    return f"{source_id}|{sel.label}|{sign}{sel.score}|{sel.positive!r}|{sel.weight}"
+    weight = f"#{sel.weight}" if sel.counts else sel.weight
+    return f"{source_id}|{sel.label}|{sign}{sel.score}|{sel.positive!r}|{weight}"
 
 
 def analysis_for(source: Source, selection: Selection) -> Analysis:
@@ -131,6 +147,7 @@ def analysis_for(source: Source, selection: Selection) -> Analysis:
         selection.positive,
         selection.weight,
         selection.negate,
+        selection.counts,
         source.frame,
     )
 

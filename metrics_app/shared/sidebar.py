@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics_app.data import ColumnGuess, DataError, guess_columns, guess_positive, label_counts
+from metrics_app.data.counts import counts_column
 from metrics_app.data.demo import DEFAULT_DEMO, DEMOS
 from metrics_app.data.guess import column_of_class
 from metrics_app.shared import session
@@ -79,14 +80,18 @@ def _upload_source() -> session.Source | None:
         return kept
     try:
         with st.spinner("Reading the file…"):
-            frame, digest = session.upload_frame(upload.file_id, upload.name, upload)
+            frame, digest, info = session.upload_frame(upload.file_id, upload.name, upload)
     except DataError as err:
         st.error(str(err), icon=":material/error:")
         st.session_state[session.SOURCE_ERROR] = str(err)
         return None
     st.session_state.pop(session.SOURCE_ERROR, None)
     source = session.Source(
-        id=f"upload:{upload.file_id}", name=upload.name, frame=frame, fingerprint=digest
+        id=f"upload:{upload.file_id}",
+        name=upload.name,
+        frame=frame,
+        fingerprint=digest,
+        counts=info,
     )
     st.session_state[_UPLOADED] = source
     return source
@@ -116,7 +121,7 @@ def _selection(source: session.Source) -> session.Selection | None:
     columns = [str(c) for c in frame.columns]
     demo = source.demo
     guess = _guess(source.id, frame)
-    default_label = demo.label if demo else guess.label
+    default_label = demo.label if demo else ("label" if source.counts else guess.label)
     label = st.selectbox(
         "Label column (the truth)",
         columns,
@@ -136,7 +141,12 @@ def _selection(source: session.Source) -> session.Selection | None:
         return None
     score_options = [c for c in columns if c != label]
     own = {v: c for v in values if (c := column_of_class(v, score_options, values)) is not None}
-    default_pos = demo.positive if demo else guess_positive(values, list(counts.values()))
+    if demo:
+        default_pos = demo.positive
+    elif source.counts:
+        default_pos = source.counts.positive
+    else:
+        default_pos = guess_positive(values, list(counts.values()))
     positive_key, score_key = session.positive_key(source.id, label), session.score_key(source.id)
     positive = st.selectbox(
         "Positive class",
@@ -172,17 +182,33 @@ def _selection(source: session.Source) -> session.Selection | None:
         "(for example a column that scores the negative class). Thresholds change sign too.",
     )
     weight_options: list[str | None] = [None, *(c for c in score_options if c != score)]
-    default_weight = demo.weight if demo else guess.weight
+    counted = counts_column(frame)
+    default_weight = demo.weight if demo else (guess.weight or counted)
     weight = st.selectbox(
         "Weight column (optional)",
         weight_options,
         index=_index(weight_options, default_weight, f"weight::{source.id}"),
-        format_func=lambda c: "none: every row counts once" if c is None else c,
+        format_func=lambda c: _weight_text(c, counted),
         key=f"weight::{source.id}",
+        help="A column of sample weights, or of counts: each row then stands for that many "
+        "examples with its score and class.",
     )
     return session.Selection(
-        label=label, score=score, positive=positive, weight=weight, negate=negate
+        label=label,
+        score=score,
+        positive=positive,
+        weight=weight,
+        negate=negate,
+        counts=weight is not None and weight == counted,
     )
+
+
+def _weight_text(column: str | None, counted: str | None) -> str:
+    if column is None:
+        return "none: every row counts once"
+    if column == counted:
+        return f"{column}: counts (a row stands for that many examples)"
+    return column
 
 
 def data_sidebar() -> None:
