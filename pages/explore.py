@@ -59,6 +59,8 @@ def data_summary(an: Analysis, source: session.Source) -> None:
     warning = model.exclusion_warning(an.prepared)
     if warning:
         st.warning(warning)
+    if source.counts:
+        st.caption(source.counts.note)
     if an.sweep.weighted:
         st.caption("Counts below are sums of the weight column, not numbers of rows.")
 
