@@ -14,7 +14,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from metrics_app.data.demo import DEMOS
-from metrics_app.shared import charts, frame
+from metrics_app.shared import charts, frame, widgets
 from metrics_app.shared import format as fmt
 from metrics_app.tutorial import charts as tch
 from metrics_app.tutorial import (
@@ -27,7 +27,6 @@ from metrics_app.tutorial import (
     state,
     trade_off,
 )
-from metrics_app.tutorial.model import undefined_note
 
 frame.run_inside_frame()
 
@@ -60,19 +59,16 @@ def explorer_link(slot: str, key: str, what: str) -> None:
         on_click=state.open_demo,
         args=(key,),
         help=f"Opens the threshold explorer with the built-in demo '{title}'.",
-    )
-
-
-def metric(col, label: str, value: str, *, help: str | None = None, note: str | None = None):
-    """A bordered metric card; ``note`` shows under the value (greyed)."""
-    col.metric(
-        label, value, help=help, border=True, delta=note, delta_color="off", delta_arrow="off"
+        # In a narrow column (section 2) a long label wraps instead of ending in "…".
+        wrap=True,
     )
 
 
 def confusion(point, positive: str, negative: str) -> None:
     cells = charts.confusion_frame(point, positive, negative)
-    st.altair_chart(charts.confusion_chart(cells), width="content")
+    # As wide as its column, as on the explorer: at its own width it would spill over the
+    # cards beside it in a narrow window.
+    st.altair_chart(charts.confusion_chart(cells), width="stretch")
 
 
 # --- 1. the accuracy paradox --------------------------------------------------------------
@@ -107,23 +103,7 @@ def _never_fraud() -> None:
     )
     lazy = state.always_legit(paradox.from_percent(prev_pct))
     p = lazy.point
-    a, b, c, d = st.columns(4)
-    accuracy_help = "(TP + TN) / all payments: the share it gets right"
-    metric(a, "Accuracy", fmt.percent(p.accuracy), help=accuracy_help)
-    metric(
-        b,
-        "Recall on fraud",
-        fmt.percent(p.recall),
-        help="TP / (TP + FN): the share of fraud caught",
-    )
-    metric(c, "Fraud missed", f"{fmt.count(p.fn)} of {fmt.count(lazy.n_pos)}")
-    metric(
-        d,
-        "Precision",
-        fmt.percent(p.precision),
-        note=undefined_note(p.precision, "it flags nothing"),
-        help="TP / (TP + FP): undefined when nothing is flagged",
-    )
+    widgets.card_row(paradox.lazy_cards(lazy))
     chart = tch.majority_chart(state.majority_frame(), p.prevalence, p.accuracy)
     st.altair_chart(chart, width="stretch")
     st.caption(
@@ -162,17 +142,7 @@ def _built_on_screen() -> None:
         confusion(mp, "fraud", "legit")
     with right:
         st.markdown("Measured on the predictions this matrix describes:")
-        a, b = st.columns(2)
-        metric(a, "Accuracy", fmt.percent(mp.accuracy))
-        metric(b, "Recall on fraud", fmt.percent(mp.recall))
-        a, b = st.columns(2)
-        metric(a, "Precision", fmt.percent(mp.precision))
-        metric(
-            b,
-            "Accuracy of “never fraud”",
-            fmt.percent(base.accuracy),
-            help="The model that calls every payment legitimate, on the same payments",
-        )
+        widgets.card_row(paradox.construction_cards(model, base.accuracy))
     _not_ready(model, base.accuracy)
 
 
@@ -235,10 +205,7 @@ def _cost_panel(key: str) -> None:
         key=slider_key,
     )
     p = data.sweep.at(t)
-    a, b = st.columns(2)
-    nothing = undefined_note(p.precision, "nothing flagged")
-    metric(a, "Precision", fmt.percent(p.precision), note=nothing)
-    metric(b, "Recall", fmt.percent(p.recall))
+    widgets.card_row(trade_off.panel_cards(p))
     confusion(p, data.positive_name, data.negative_name)
     costs = state.slider_costs(key)
     fp_cost, fn_cost = fmt.significant(c.cost_fp), fmt.significant(c.cost_fn)
@@ -317,9 +284,7 @@ def section_formulas() -> None:
         key=f"formula_threshold_{key}",
     )
     p = state.demo_data(key, score).sweep.at(t)
-    cells = (("TP", p.tp), ("FP", p.fp), ("FN", p.fn), ("TN", p.tn))
-    for col, (cell, value) in zip(st.columns(4), cells, strict=True):
-        metric(col, cell, fmt.count(value))
+    widgets.card_row(formulas.cell_cards(p))
     for latex in formulas.formula_latex(p).values():
         st.latex(latex)
     st.caption(
@@ -374,11 +339,7 @@ def _f_beta(p, precision: float, recall: float) -> None:
         key="f1_beta",
     )
     st.latex(formulas.f1_latex(p, beta))
-    a, b, c, d = st.columns(4)
-    metric(a, "Precision", fmt.decimal(p.precision))
-    metric(b, "Recall", fmt.decimal(p.recall))
-    metric(c, "F1", fmt.decimal(p.f1))
-    metric(d, f"F-beta, β = {fmt.significant(beta)}", fmt.decimal(p.fbeta(beta)))
+    widgets.card_row(f1.f_cards(p, beta))
     chart = tch.f1_chart(f1.f1_recall_frame(precision, beta), recall, f1.f_scores(p, beta))
     st.altair_chart(chart, width="stretch")
     st.caption(
@@ -497,12 +458,7 @@ def pitfall_leakage() -> None:
     include = st.toggle(f"Train with `{study.leaked}`", value=True, key="leak_include")
     model = "leaky" if include else "honest"
     v, f = study.results[(model, "validation")], study.results[(model, "fresh")]
-    at = f"at the threshold with the best validation F1 ({fmt.decimal(study.thresholds[model])})"
-    a, b, c, d = st.columns(4)
-    metric(a, "Validation ROC AUC", fmt.decimal(v.roc_auc))
-    metric(b, "Fresh-data ROC AUC", fmt.decimal(f.roc_auc))
-    metric(c, "Validation F1", fmt.decimal(v.point.f1), help=f"F1 {at}")
-    metric(d, "Fresh-data F1", fmt.decimal(f.point.f1), help=f"F1 {at}")
+    widgets.card_row(pitfalls.leakage_cards(study, model))
     bars = pitfalls.leakage_bars(study, model, _LEAK_GROUPS)
     st.altair_chart(tch.bars_chart(bars, groups=_LEAK_GROUPS), width="stretch")
     if include:
@@ -541,12 +497,7 @@ def pitfall_overfitting() -> None:
     depth = st.slider(
         "Tree depth", min_value=1, max_value=study.max_depth, value=4, key="overfit_depth"
     )
-    tr, te = study.points[depth]["train"], study.points[depth]["test"]
-    a, b, c, d = st.columns(4)
-    metric(a, "Train F1", fmt.decimal(tr.f1))
-    metric(b, "Test F1", fmt.decimal(te.f1))
-    metric(c, "Train accuracy", fmt.percent(tr.accuracy))
-    metric(d, "Test accuracy", fmt.percent(te.accuracy))
+    widgets.card_row(pitfalls.overfitting_cards(study, depth))
     left, right = st.columns(2)
     with left:
         st.altair_chart(tch.fit_chart(study.scores, depth, "f1", "F1"), width="stretch")
@@ -574,20 +525,7 @@ def pitfall_batches() -> None:
     )
     size = st.select_slider("Batch size", options=pitfalls.BATCH_SIZES, value=32, key="batch_size")
     r = state.batches(size)
-    a, c, d = st.columns(3)
-    metric(a, "F1 of the whole set", fmt.decimal(r.whole.f1))
-    metric(
-        c,
-        "Mean of batch F1, undefined left out",
-        fmt.decimal(r.mean_defined("f1")),
-        note=f"{fmt.count(r.undefined('f1'))} of {fmt.count(r.n_batches)} batches left out",
-    )
-    metric(
-        d,
-        "Mean of batch F1, undefined as 0",
-        fmt.decimal(r.mean_zero("f1")),
-        note="what an epsilon in the denominator does",
-    )
+    widgets.card_row(pitfalls.batch_cards(r))
     st.altair_chart(tch.batch_chart(state.batch_curve(), size), width="stretch")
     st.dataframe(pitfalls.batch_table(r), hide_index=True, width="stretch")
     st.markdown(

@@ -81,21 +81,7 @@ def amounts_input(an: Analysis, source: session.Source, column: str) -> decision
 
 def cost_summary(s: decision.CostSummary) -> None:
     """The cost here and at the cheapest threshold, and the button to switch."""
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Net cost at the current threshold", fmt.money(s.here.total), border=True)
-    c2.metric(
-        "Cheapest threshold",
-        "flag nothing" if s.best.flags_nothing else fmt.threshold(s.best.threshold),
-        border=True,
-        help="The highest threshold among those with the lowest net cost.",
-    )
-    c3.metric("Net cost there", fmt.money(s.best.total), border=True)
-    c4.metric(
-        "Saving if you switch",
-        fmt.money(s.saving),
-        border=True,
-        help="Net cost at the current threshold minus the lowest net cost.",
-    )
+    widgets.card_row(decision.cost_cards(s))
     st.button(
         "Use the cheapest threshold",
         on_click=session.set_threshold,
@@ -282,37 +268,6 @@ def base_rate_tab(an: Analysis, t: float) -> None:
     )
 
 
-RANKING_METRICS = (
-    (
-        "roc_auc",
-        "ROC AUC",
-        "DeLong's interval, computed exactly from the counts at every distinct score.",
-    ),
-    (
-        "average_precision",
-        "Average precision",
-        "Logit interval (Boyd, Eng and Page, 2013); undefined when AP is exactly 0 or 1.",
-    ),
-)
-
-
-def ranking_metrics(ranking: dict[str, Interval], level: float) -> None:
-    """ROC AUC and average precision, each with its interval."""
-    for col, (key, name, tip) in zip(st.columns(2), RANKING_METRICS, strict=True):
-        iv = ranking[key]
-        col.metric(
-            name,
-            fmt.decimal(iv.estimate, 4),
-            delta=f"{fmt.percent(level, 0)} CI {fmt.decimal(iv.low, 4)} – {fmt.decimal(iv.high, 4)}"
-            if iv.defined
-            else "CI undefined",
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-            help=tip,
-        )
-
-
 def uncertainty_tab(an: Analysis, t: float) -> dict:
     """Confidence intervals of the metrics at the threshold, and of ROC AUC and AP."""
     choice = st.radio(
@@ -340,7 +295,7 @@ def uncertainty_tab(an: Analysis, t: float) -> dict:
             "high": st.column_config.NumberColumn(f"{fmt.percent(level, 0)} high", format="%.4f"),
         },
     )
-    ranking_metrics(ranking, level)
+    widgets.card_row(decision.ranking_cards(ranking, level))
     few = decision.thin_cell(point)
     if few is not None:
         st.warning(
@@ -379,6 +334,8 @@ def changed_rows(an: Analysis, frame: pd.DataFrame, t: float, b: float) -> None:
         on_click="ignore",
         icon=":material/download:",
         key="changed_rows_csv",
+        # Half the page wide: a long label wraps instead of ending in "…".
+        wrap=True,
     )
     st.caption(
         "The rows as read, with each row's cell at A and at B. Text that a spreadsheet "
@@ -390,7 +347,8 @@ def compare_tab(an: Analysis, frame: pd.DataFrame, t: float) -> None:
     """What changes between the current threshold (A) and another one (B)."""
     ds.start_threshold_b(an)
     c1, c2 = st.columns(2)
-    c1.metric("Threshold A (current)", fmt.threshold(t), border=True)
+    with c1:
+        widgets.card_row(decision.compare_cards(t))
     with c2:
         st.number_input(
             "Threshold B",

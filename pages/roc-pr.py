@@ -12,10 +12,10 @@ import streamlit as st
 from metrics_app.curves import charts as curve_charts
 from metrics_app.curves import model as curves
 from metrics_app.curves import state as curves_state
-from metrics_app.curves.model import CurveData, Model, ProbabilityScores
+from metrics_app.curves.model import Model
 from metrics_app.data import DataError
 from metrics_app.shared import format as fmt
-from metrics_app.shared import frame, session
+from metrics_app.shared import frame, session, widgets
 from metrics_app.shared.analysis import Analysis
 from metrics_app.shared.format import escape_markdown
 from metrics_core import OperatingPoint
@@ -40,49 +40,6 @@ def data_caption(an: Analysis, source: session.Source) -> None:
         "the explorer; every statistic here uses all distinct thresholds, the charts at most "
         f"{fmt.count(curves.MAX_POINTS)} points per curve."
     )
-
-
-def headline_cards(cd: CurveData, t: float) -> None:
-    """The current threshold and the primary model's ROC AUC, average precision and KS."""
-    cols = st.columns(4)
-    cols[0].metric(
-        "Current threshold",
-        fmt.threshold(t),
-        border=True,
-        help="Rows with score ≥ threshold are flagged positive. Click a point on the ROC or "
-        "precision-recall curve to change it, or use the explorer.",
-    )
-    cards = (
-        (
-            "ROC AUC",
-            fmt.decimal(cd.roc_auc, 4),
-            "Area under the ROC curve: the chance that a random positive scores above a random "
-            "negative. 0.5 is chance, 1 is perfect.",
-        ),
-        (
-            "Average precision",
-            fmt.decimal(cd.average_precision, 4),
-            "Precision averaged over recall levels (step-wise area under the PR curve). Chance "
-            f"level is the prevalence, {fmt.percent(cd.prevalence, 2)}.",
-        ),
-        (
-            "KS statistic",
-            fmt.decimal(cd.ks, 3),
-            "Kolmogorov-Smirnov: the widest gap between the two classes' cumulative score "
-            "distributions, the largest TPR − FPR (at threshold "
-            f"{fmt.significant(cd.ks_threshold)}).",
-        ),
-    )
-    for col, (label, value, tip) in zip(cols[1:], cards, strict=True):
-        col.metric(
-            label,
-            value,
-            border=True,
-            help=tip,
-            delta="undefined: needs both classes" if value == fmt.UNDEFINED else None,
-            delta_color="off",
-            delta_arrow="off",
-        )
 
 
 def compared_models(
@@ -286,27 +243,6 @@ def calibration_controls() -> tuple[int, str]:
     return n_bins, strategy or "uniform"
 
 
-def probability_cards(prob: ProbabilityScores) -> None:
-    """Brier score and log loss, each with the predict-the-prevalence baseline."""
-    brier, logloss = st.columns(2)
-    brier.metric(
-        "Brier score",
-        fmt.decimal(prob.brier, 4),
-        border=True,
-        help="Mean squared difference between predicted probability and outcome "
-        "(0 or 1). Lower is better. Predicting the prevalence for every row "
-        f"scores {fmt.decimal(prob.brier_baseline, 4)}.",
-    )
-    logloss.metric(
-        "Log loss",
-        fmt.decimal(prob.log_loss, 4),
-        border=True,
-        help="Mean negative log-likelihood of the outcomes (natural log); punishes "
-        "confident mistakes hard. Lower is better. Predicting the prevalence for "
-        f"every row scores {fmt.decimal(prob.log_loss_baseline, 4)}.",
-    )
-
-
 def calibration(models: Sequence[Model]) -> None:
     """The reliability diagram and bin histogram of every model with probability scores."""
     an = models[0].an
@@ -318,7 +254,7 @@ def calibration(models: Sequence[Model]) -> None:
     with controls:
         n_bins, strategy = calibration_controls()
     with stats:
-        probability_cards(prob)
+        widgets.card_row(curves.probability_cards(prob))
     bins, skipped = curves_state.calibration_frames(models, n_bins, strategy)
     st.altair_chart(curve_charts.calibration_chart(bins, primary=an.score_name), width="stretch")
     st.altair_chart(
@@ -384,7 +320,7 @@ def render(an: Analysis) -> None:
         primary = curves_state.model(an)
     point = an.at(t)
     data_caption(an, source)
-    headline_cards(primary.cd, t)
+    widgets.card_row(curves.headline_cards(primary.cd, t))
     st.page_link(
         "pages/explore.py", label="Move the threshold in the explorer", icon=":material/tune:"
     )

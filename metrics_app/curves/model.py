@@ -18,8 +18,9 @@ totals, so each value is exactly the full sweep's value at that threshold.
 The probit transform of the DET curve lives here (scipy's ``ndtri``), not in
 :mod:`metrics_core`, which stays numpy-only. No Streamlit here: the caches and the
 chart-click callback live in :mod:`metrics_app.curves.state`. The few sentences built
-here are those whose wording depends on a number (the threshold table's captions, the
-download's label); every number in them is written by :mod:`metrics_app.shared.format`.
+here are those whose wording depends on a number (the metric cards and their tooltips,
+the threshold table's captions, the download's label); every number in them is written
+by :mod:`metrics_app.shared.format`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from scipy.special import ndtri
 from metrics_app.data.guess import numeric_columns
 from metrics_app.shared import format as fmt
 from metrics_app.shared.analysis import Analysis
+from metrics_app.shared.cards import Card
 from metrics_core import (
     CalibrationBins,
     OperatingPoint,
@@ -416,6 +418,46 @@ def distribution_frame(model: Model, threshold: float | None = None) -> pd.DataF
     )
 
 
+def headline_cards(cd: CurveData, threshold: float) -> list[Card]:
+    """The current threshold and the ROC AUC, average precision and KS of ``cd``.
+
+    A statistic that is undefined (one class missing) reads "undefined" with the reason
+    as its note.
+    """
+
+    def statistic(label: str, text: str, tip: str) -> Card:
+        note = "undefined: needs both classes" if text == fmt.UNDEFINED else None
+        return Card(label, text, tip, note)
+
+    return [
+        Card(
+            "Current threshold",
+            fmt.threshold(threshold),
+            "Rows with score ≥ threshold are flagged positive. Click a point on the ROC or "
+            "precision-recall curve to change it, or use the explorer.",
+        ),
+        statistic(
+            "ROC AUC",
+            fmt.decimal(cd.roc_auc, 4),
+            "Area under the ROC curve: the chance that a random positive scores above a random "
+            "negative. 0.5 is chance, 1 is perfect.",
+        ),
+        statistic(
+            "Average precision",
+            fmt.decimal(cd.average_precision, 4),
+            "Precision averaged over recall levels (step-wise area under the PR curve). Chance "
+            f"level is the prevalence, {fmt.percent(cd.prevalence, 2)}.",
+        ),
+        statistic(
+            "KS statistic",
+            fmt.decimal(cd.ks, 3),
+            "Kolmogorov-Smirnov: the widest gap between the two classes' cumulative score "
+            "distributions, the largest TPR − FPR (at threshold "
+            f"{fmt.significant(cd.ks_threshold)}).",
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class ProbabilityScores:
     """Proper scoring rules of probability scores (lower is better).
@@ -451,6 +493,26 @@ def compute_probability_scores(an: Analysis) -> ProbabilityScores:
         brier_baseline=brier_score_loss(both, constant, sample_weight=class_weight),
         log_loss_baseline=log_loss(both, constant, sample_weight=class_weight),
     )
+
+
+def probability_cards(prob: ProbabilityScores) -> list[Card]:
+    """Brier score and log loss, each with the predict-the-prevalence baseline in its tooltip."""
+    return [
+        Card(
+            "Brier score",
+            fmt.decimal(prob.brier, 4),
+            "Mean squared difference between predicted probability and outcome "
+            "(0 or 1). Lower is better. Predicting the prevalence for every row "
+            f"scores {fmt.decimal(prob.brier_baseline, 4)}.",
+        ),
+        Card(
+            "Log loss",
+            fmt.decimal(prob.log_loss, 4),
+            "Mean negative log-likelihood of the outcomes (natural log); punishes "
+            "confident mistakes hard. Lower is better. Predicting the prevalence for "
+            f"every row scores {fmt.decimal(prob.log_loss_baseline, 4)}.",
+        ),
+    ]
 
 
 def summary_frame(

@@ -2,7 +2,7 @@
 
 Every number comes from :mod:`metrics_core` over the cached sweep; this
 module turns the page's inputs into arguments for it and shapes its answers
-into small frames and messages. No Streamlit here.
+into small frames, messages and metric cards. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 from metrics_app.data import Prepared, row_positions
 from metrics_app.shared import format as fmt
 from metrics_app.shared.analysis import Analysis
+from metrics_app.shared.cards import Card
 from metrics_core import (
     METRICS,
     CostBreakdown,
@@ -177,6 +178,25 @@ def cost_summary(curve: CostCurve, threshold: float) -> CostSummary:
     """The cost at ``threshold``, the cheapest threshold, and what switching saves."""
     here, best = curve.at(threshold), curve.best
     return CostSummary(here, best, here.total - best.total)
+
+
+def cost_cards(s: CostSummary) -> list[Card]:
+    """The net cost here, the cheapest threshold, the net cost there and the saving."""
+    best = s.best
+    return [
+        Card("Net cost at the current threshold", fmt.money(s.here.total)),
+        Card(
+            "Cheapest threshold",
+            "flag nothing" if best.flags_nothing else fmt.threshold(best.threshold),
+            "The highest threshold among those with the lowest net cost.",
+        ),
+        Card("Net cost there", fmt.money(best.total)),
+        Card(
+            "Saving if you switch",
+            fmt.money(s.saving),
+            "Net cost at the current threshold minus the lowest net cost.",
+        ),
+    ]
 
 
 def highest_cost(frame: pd.DataFrame) -> tuple[float, float]:
@@ -518,9 +538,43 @@ def interval_frame(intervals: Mapping[str, Interval]) -> pd.DataFrame:
     return frame if frame["note"].any() else frame.drop(columns="note")
 
 
+#: Ranking metrics given an interval on the uncertainty tab: key, name and tooltip.
+RANKING_METRICS: tuple[tuple[str, str, str], ...] = (
+    (
+        "roc_auc",
+        "ROC AUC",
+        "DeLong's interval, computed exactly from the counts at every distinct score.",
+    ),
+    (
+        "average_precision",
+        "Average precision",
+        "Logit interval (Boyd, Eng and Page, 2013); undefined when AP is exactly 0 or 1.",
+    ),
+)
+
+
+def ranking_cards(ranking: Mapping[str, Interval], level: float) -> list[Card]:
+    """ROC AUC and average precision, each with its ``level`` interval as the note."""
+    cards = []
+    for key, name, tip in RANKING_METRICS:
+        iv = ranking[key]
+        note = (
+            f"{fmt.percent(level, 0)} CI {fmt.decimal(iv.low, 4)} – {fmt.decimal(iv.high, 4)}"
+            if iv.defined
+            else "CI undefined"
+        )
+        cards.append(Card(name, fmt.decimal(iv.estimate, 4), tip, note))
+    return cards
+
+
 def threshold_b_start(an: Analysis) -> float:
     """Where threshold B starts: the best-F1 threshold, else the slider's default."""
     return float(an.best_f1.threshold if an.best_f1 is not None else an.slider.default)
+
+
+def compare_cards(threshold: float) -> list[Card]:
+    """The card of threshold A, the current one, beside the input of threshold B."""
+    return [Card("Threshold A (current)", fmt.threshold(threshold))]
 
 
 #: Rows of the comparison table: attribute of the point, name, and how it is written.

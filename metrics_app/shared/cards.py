@@ -12,9 +12,10 @@ __all__ = ["Card", "card_width"]
 
 # Widths in pixels, measured on Streamlit 1.67's default font with the metric value at the
 # size set in .streamlit/config.toml (theme.metricValueFontSize = 1.75rem, 28 px): a value
-# character is at most about 14 px wide, a label character about 7 px; a bordered card adds
+# digit is 14 px wide and "%" 23 px, so 15 px a character keeps "100.00%" whole; a label or
+# note character is 6 px on average, 7 leaves room for wide letters; a bordered card adds
 # 32 px of padding, a help icon 22 px.
-_VALUE_CHAR = 14
+_VALUE_CHAR = 15
 _LABEL_CHAR = 7
 _NOTE_CHAR = 7
 _PADDING = 32
@@ -39,7 +40,7 @@ def card_width(cards: Sequence[Card]) -> int:
     instead of cutting values short.
 
     >>> card_width([Card("Precision", "61.2%", help="..."), Card("Rows used", "100,000")])
-    153
+    137
     """
     widest = 0
     for card in cards:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from metrics_app.shared import format as fmt
+from metrics_app.shared.cards import Card
 from metrics_core import OperatingPoint
 from metrics_core import metrics as mc
 
@@ -23,6 +24,7 @@ __all__ = [
     "baselines_table",
     "counts_for",
     "f1_recall_frame",
+    "f_cards",
     "f_scores",
     "fbeta_name",
     "plain_average",
@@ -161,3 +163,13 @@ def baselines_table(model: OperatingPoint, names: Mapping[str, str]) -> pd.DataF
 def plain_average(point: OperatingPoint) -> float:
     """The arithmetic mean of precision and recall (what F1 is *not*)."""
     return float((point.precision + point.recall) / 2)
+
+
+def f_cards(point: OperatingPoint, beta: float) -> list[Card]:
+    """Precision, recall, F1 and F-beta of ``point``, as decimals."""
+    return [
+        Card("Precision", fmt.decimal(point.precision)),
+        Card("Recall", fmt.decimal(point.recall)),
+        Card("F1", fmt.decimal(point.f1)),
+        Card(f"F-beta, β = {fmt.significant(beta)}", fmt.decimal(point.fbeta(beta))),
+    ]

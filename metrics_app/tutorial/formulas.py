@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 
 from metrics_app.shared import format as fmt
+from metrics_app.shared.cards import Card
 from metrics_core import OperatingPoint
 
-__all__ = ["f1_latex", "formula_latex"]
+__all__ = ["cell_cards", "f1_latex", "formula_latex"]
 
 
 def _tex_count(x: float) -> str:
@@ -89,3 +90,9 @@ def f1_latex(point: OperatingPoint, beta: float = 1.0) -> str:
         rf"\frac{{(1 + {b2}) \times {p} \times {r}}}{{{b2} \times {p} + {r}}} = "
         rf"{_tex_value(point.fbeta(beta))}"
     )
+
+
+def cell_cards(point: OperatingPoint) -> list[Card]:
+    """The four counts of the confusion matrix at ``point``: TP, FP, FN, TN."""
+    cells = (("TP", point.tp), ("FP", point.fp), ("FN", point.fn), ("TN", point.tn))
+    return [Card(cell, fmt.count(value)) for cell, value in cells]

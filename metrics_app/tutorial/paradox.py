@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from metrics_app.shared import format as fmt
-from metrics_app.tutorial.model import Labelled, read_only
+from metrics_app.shared.cards import Card
+from metrics_app.tutorial.model import Labelled, read_only, undefined_note
 from metrics_core import metrics as mc
 
 __all__ = [
@@ -25,8 +26,10 @@ __all__ = [
     "ParadoxScenario",
     "always_legitimate",
     "build_paradox_model",
+    "construction_cards",
     "fraud_labels",
     "from_percent",
+    "lazy_cards",
     "majority_accuracy_frame",
     "percent_label",
 ]
@@ -165,3 +168,42 @@ def build_paradox_model(s: ParadoxScenario = PARADOX) -> Construction:
         tn=n_neg - fp,
         labelled=Labelled.of(y, pred),
     )
+
+
+def lazy_cards(lazy: Labelled) -> list[Card]:
+    """Accuracy, recall, misses and precision of the model that never says "fraud"."""
+    p = lazy.point
+    return [
+        Card(
+            "Accuracy",
+            fmt.percent(p.accuracy),
+            "(TP + TN) / all payments: the share it gets right",
+        ),
+        Card("Recall on fraud", fmt.percent(p.recall), "TP / (TP + FN): the share of fraud caught"),
+        Card("Fraud missed", f"{fmt.count(p.fn)} of {fmt.count(lazy.n_pos)}"),
+        Card(
+            "Precision",
+            fmt.percent(p.precision),
+            "TP / (TP + FP): undefined when nothing is flagged",
+            undefined_note(p.precision, "it flags nothing"),
+        ),
+    ]
+
+
+def construction_cards(model: Construction, base_accuracy: float) -> list[Card]:
+    """What is measured on the constructed model, beside the accuracy of "never fraud".
+
+    ``base_accuracy`` is the accuracy of the model that calls every payment legitimate,
+    on the same payments.
+    """
+    mp = model.labelled.point
+    return [
+        Card("Accuracy", fmt.percent(mp.accuracy)),
+        Card("Recall on fraud", fmt.percent(mp.recall)),
+        Card("Precision", fmt.percent(mp.precision)),
+        Card(
+            "Accuracy of “never fraud”",
+            fmt.percent(base_accuracy),
+            "The model that calls every payment legitimate, on the same payments",
+        ),
+    ]

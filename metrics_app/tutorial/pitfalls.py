@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from metrics_app.shared import format as fmt
+from metrics_app.shared.cards import Card
 from metrics_app.tutorial.model import point_from_predictions, read_only
 from metrics_core import OperatingPoint, best_threshold, roc_auc_score, sweep
 from metrics_core import metrics as mc
@@ -26,11 +27,14 @@ __all__ = [
     "Evaluation",
     "LeakageStudy",
     "OverfitStudy",
+    "batch_cards",
     "batch_curve",
     "batch_metrics",
     "batch_table",
     "leakage_bars",
+    "leakage_cards",
     "leakage_study",
+    "overfitting_cards",
     "overfitting_study",
     "training_points",
 ]
@@ -136,6 +140,21 @@ def leakage_bars(study: LeakageStudy, model: str, groups: Sequence[str]) -> pd.D
     return pd.DataFrame(rows)
 
 
+def leakage_cards(study: LeakageStudy, model: str) -> list[Card]:
+    """ROC AUC and F1 of ``model`` ("leaky" or "honest") on validation and on fresh data.
+
+    F1 is at the threshold with the best validation F1, which the tooltips give.
+    """
+    v, f = study.results[(model, "validation")], study.results[(model, "fresh")]
+    at = f"at the threshold with the best validation F1 ({fmt.decimal(study.thresholds[model])})"
+    return [
+        Card("Validation ROC AUC", fmt.decimal(v.roc_auc)),
+        Card("Fresh-data ROC AUC", fmt.decimal(f.roc_auc)),
+        Card("Validation F1", fmt.decimal(v.point.f1), f"F1 {at}"),
+        Card("Fresh-data F1", fmt.decimal(f.point.f1), f"F1 {at}"),
+    ]
+
+
 # --- 6b. overfitting ------------------------------------------------------------------------
 
 
@@ -214,6 +233,17 @@ def training_points(study: OverfitStudy) -> pd.DataFrame:
     )
 
 
+def overfitting_cards(study: OverfitStudy, depth: int) -> list[Card]:
+    """F1 and accuracy of the tree of ``depth`` on its training points and on new ones."""
+    tr, te = study.points[depth]["train"], study.points[depth]["test"]
+    return [
+        Card("Train F1", fmt.decimal(tr.f1)),
+        Card("Test F1", fmt.decimal(te.f1)),
+        Card("Train accuracy", fmt.percent(tr.accuracy)),
+        Card("Test accuracy", fmt.percent(te.accuracy)),
+    ]
+
+
 # --- 6c. metrics averaged over batches ---------------------------------------------------
 
 #: Batch sizes offered by the slider.
@@ -279,6 +309,23 @@ def batch_metrics(y: np.ndarray, scores: np.ndarray, batch_size: int, threshold:
         tn=int(tn.sum()),
     )
     return Batches(batch_size, n_batches, whole, tp, fp, fn, tn, per_batch)
+
+
+def batch_cards(r: Batches) -> list[Card]:
+    """F1 of the whole set beside the two means of batch F1 (undefined left out, or as 0)."""
+    return [
+        Card("F1 of the whole set", fmt.decimal(r.whole.f1)),
+        Card(
+            "Mean of batch F1, undefined left out",
+            fmt.decimal(r.mean_defined("f1")),
+            note=f"{fmt.count(r.undefined('f1'))} of {fmt.count(r.n_batches)} batches left out",
+        ),
+        Card(
+            "Mean of batch F1, undefined as 0",
+            fmt.decimal(r.mean_zero("f1")),
+            note="what an epsilon in the denominator does",
+        ),
+    ]
 
 
 def batch_curve(y: np.ndarray, scores: np.ndarray, threshold: float) -> pd.DataFrame:

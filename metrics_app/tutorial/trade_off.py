@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics_app.tutorial.model import Scored
-from metrics_core import CostCurve, Costs, cost_curve, decimate
+from metrics_app.shared import format as fmt
+from metrics_app.shared.cards import Card
+from metrics_app.tutorial.model import Scored, undefined_note
+from metrics_core import CostCurve, Costs, OperatingPoint, cost_curve, decimate
 
-__all__ = ["COST_SCENARIOS", "CostScenario", "SliderCosts", "slider_costs"]
+__all__ = ["COST_SCENARIOS", "CostScenario", "SliderCosts", "panel_cards", "slider_costs"]
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,15 @@ def slider_costs(data: Scored, scenario: CostScenario, max_points: int = 400) ->
         best_threshold=float(grid[best]),
         best_cost=float(grid_cost[best]),
     )
+
+
+def panel_cards(point: OperatingPoint) -> list[Card]:
+    """Precision and recall at a panel's threshold; precision notes when it is undefined."""
+    return [
+        Card(
+            "Precision",
+            fmt.percent(point.precision),
+            note=undefined_note(point.precision, "nothing flagged"),
+        ),
+        Card("Recall", fmt.percent(point.recall)),
+    ]
