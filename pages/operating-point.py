@@ -15,10 +15,10 @@ from metrics_app.operating_point import charts as decision_charts
 from metrics_app.operating_point import model as decision
 from metrics_app.operating_point import state as ds
 from metrics_app.shared import format as fmt
-from metrics_app.shared import frame, session
+from metrics_app.shared import frame, session, widgets
 from metrics_app.shared.analysis import Analysis
 from metrics_app.shared.format import escape_markdown
-from metrics_core import CostCurve, Costs, Interval, compare_thresholds
+from metrics_core import CostCurve, Costs, compare_thresholds
 
 frame.run_inside_frame()
 
