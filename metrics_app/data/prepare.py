@@ -243,7 +243,7 @@ def label_counts(df: pd.DataFrame, label: str) -> dict[object, int]:
     return {values[i]: int(counts[i]) for i in order if counts[i] > 0}
 
 
-def _match_positive(values: list[object], positive: object) -> list[int]:
+def match_positive(values: list[object], positive: object) -> list[int]:
     """Find the label values equal to `positive`, exactly or else by canonical text."""
     if is_missing(positive):
         return []
@@ -360,7 +360,7 @@ def prepare(
             "or choose other label/score columns."
         )
 
-    matches = _match_positive(values, positive)
+    matches = match_positive(values, positive)
     if not matches:
         shown = ", ".join(quote(v) for v in sorted_values(values)[:10])
         raise DataError(
