@@ -4,6 +4,7 @@ import streamlit as st
 
 from metrics_app.explorer import charts as explorer_charts
 from metrics_app.explorer import model
+from metrics_app.report import state as report
 from metrics_app.shared import charts, frame, notices, session, widgets
 from metrics_app.shared.analysis import Analysis
 from metrics_app.shared.format import escape_markdown
@@ -71,3 +72,5 @@ if an is not None:
     threshold_panel(an)
     with st.expander("First rows of the data, as read"):
         st.dataframe(source.frame.head(20), hide_index=True)
+
+report.download_report(an)

@@ -14,6 +14,7 @@ from metrics_app.operating_point import card as cards
 from metrics_app.operating_point import charts as decision_charts
 from metrics_app.operating_point import model as decision
 from metrics_app.operating_point import state as ds
+from metrics_app.report import state as report
 from metrics_app.shared import format as fmt
 from metrics_app.shared import frame, session, widgets
 from metrics_app.shared.analysis import Analysis
@@ -454,3 +455,5 @@ if an is not None:
     )
     ds.keep_settings(an)
     body(an, source, selection)
+
+report.download_report(an)
