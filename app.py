@@ -30,6 +30,8 @@ page = st.navigation(
             icon=":material/gavel:",
             url_path="operating-point",
         ),
+        st.Page("pages/groups.py", title="Groups", icon=":material/groups:", url_path="groups"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
         st.Page("pages/learn.py", title="Tutorial", icon=":material/school:", url_path="learn"),
     ]
 )

@@ -58,6 +58,16 @@ from metrics_core.gains import (
     sweep_average_precision,
     sweep_roc_auc,
 )
+from metrics_core.groups import (
+    RULES,
+    Gap,
+    GroupPoints,
+    GroupThresholds,
+    group_gaps,
+    group_points,
+    group_sweeps,
+    group_thresholds,
+)
 from metrics_core.metrics import METRICS
 from metrics_core.multiclass import (
     accuracy_score,
@@ -85,6 +95,13 @@ from metrics_core.multiclass_ranking import (
     ovr_sweeps,
     top_k_accuracy_score,
 )
+from metrics_core.paired import (
+    DelongResult,
+    McNemarResult,
+    average_precision_difference,
+    delong_test,
+    mcnemar_test,
+)
 from metrics_core.ranking import (
     UndefinedMetricWarning,
     auc,
@@ -106,11 +123,17 @@ from metrics_core.thresholds import (
 __all__ = [
     "ABSTAIN",
     "METRICS",
+    "RULES",
     "CalibrationBins",
     "CostBreakdown",
     "CostCurve",
     "Costs",
+    "DelongResult",
+    "Gap",
+    "GroupPoints",
+    "GroupThresholds",
     "Interval",
+    "McNemarResult",
     "OperatingPoint",
     "Sweep",
     "ThresholdChoice",
@@ -120,6 +143,7 @@ __all__ = [
     "accuracy_score",
     "at_prevalence",
     "auc",
+    "average_precision_difference",
     "average_precision_interval",
     "average_precision_score",
     "balanced_accuracy_score",
@@ -134,13 +158,19 @@ __all__ = [
     "confusion_matrix",
     "cost_curve",
     "decimate",
+    "delong_test",
     "det_curve",
     "expected_costs",
     "gains_curve",
+    "group_gaps",
+    "group_points",
+    "group_sweeps",
+    "group_thresholds",
     "ks_statistic",
     "lift_curve",
     "log_loss",
     "matthews_corrcoef",
+    "mcnemar_test",
     "micro_precision_recall_curve",
     "micro_roc_curve",
     "micro_sweep",

@@ -1,0 +1,1 @@
+"""The Groups page: one threshold (or one per group) seen group by group, with the gaps."""

@@ -1,0 +1,378 @@
+"""One classifier, many groups: per-group sweeps, operating points, thresholds and gaps.
+
+Rows carry an integer group code ``0 .. n_groups - 1``. The rows are put in
+(group, score) order once, then split into one :class:`~metrics_core.Sweep`
+per group, so every per-group question afterwards costs one binary search per
+group. Rule used everywhere: predicted positive when ``score >= threshold``.
+
+The gaps are the ones fairness work reports: the recall difference (equal
+opportunity), the false positive rate difference, the flag-rate ratio (the
+four-fifths rule of thumb: a ratio below 0.8 is a warning sign) and the
+precision difference, each with the pair of groups furthest apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from metrics_core._sweep import OperatingPoint, Sweep, _check_threshold, _CountMetrics
+from metrics_core.decision import Costs, cost_curve
+
+__all__ = [
+    "FOUR_FIFTHS",
+    "RULES",
+    "Gap",
+    "GroupPoints",
+    "GroupThresholds",
+    "group_gaps",
+    "group_points",
+    "group_sweeps",
+    "group_thresholds",
+]
+
+#: The four-fifths rule: a group flagged at under 80% of the most-flagged group's rate.
+FOUR_FIFTHS = 0.8
+
+#: Ways to pick each group's threshold, by name (see :func:`group_thresholds`).
+RULES: dict[str, str] = {
+    "single": "one threshold for all",
+    "equal_recall": "equal recall",
+    "equal_fpr": "equal false positive rate",
+    "equal_flag_rate": "equal flag rate",
+    "cheapest": "each group's cheapest",
+}
+
+
+def group_sweeps(
+    y: np.ndarray, s: np.ndarray, codes: np.ndarray, n_groups: int, w: np.ndarray | None = None
+) -> tuple[Sweep, ...]:
+    """One :class:`Sweep` per group, from one ordering of the rows by (group, score).
+
+    Parameters
+    ----------
+    y : ndarray of bool, shape (n,)
+        True for the positive class.
+    s : ndarray of float, shape (n,)
+        Finite scores.
+    codes : ndarray of int, shape (n,)
+        Each row's group, in ``0 .. n_groups - 1``.
+    n_groups : int
+        Number of groups; a group without rows gets an empty sweep.
+    w : ndarray of float, shape (n,), optional
+        Non-negative sample weights; zero-weight rows add no threshold.
+
+    Returns
+    -------
+    tuple of Sweep
+        ``sweeps[g]`` equals ``sweep(y[codes == g], s[codes == g])`` (weighted
+        counts equal to rounding: they are summed in another order).
+
+    Notes
+    -----
+    The rows are sorted by score once (stable), then by group with a stable
+    sort of the small integer codes (a radix sort in numpy), which leaves
+    each group's rows in score order. Cumulative sums over that one order
+    give every group's counts at every distinct score.
+    """
+    s = np.asarray(s, dtype=np.float64) + 0.0  # -0.0 and 0.0 are one threshold
+    codes = np.asarray(codes)
+    if w is not None:
+        keep = w > 0
+        if not keep.all():
+            y, s, codes, w = y[keep], s[keep], codes[keep], w[keep]
+    small = np.uint8 if n_groups <= 256 else (np.uint16 if n_groups <= 65536 else np.int64)
+    order = np.argsort(s, kind="stable")
+    order = order[np.argsort(codes.astype(small)[order], kind="stable")]
+    c = codes[order]
+    v = s[order]
+    pos = y[order].astype(np.float64 if w is not None else np.int64)
+    if w is not None:
+        ww = w[order]
+        pos *= ww
+        neg = ww - pos
+    else:
+        neg = 1 - pos
+    n = v.shape[0]
+    # Row i starts a threshold when its (group, score) differs from row i - 1.
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        new[1:] = (c[1:] != c[:-1]) | (v[1:] != v[:-1])
+    starts = np.flatnonzero(new)
+    bounds = np.searchsorted(c, np.arange(n_groups + 1), side="left")
+    zero = np.zeros(1, dtype=pos.dtype)
+    cum_pos = np.concatenate((zero, np.cumsum(pos)))
+    cum_neg = np.concatenate((zero, np.cumsum(neg)))
+    out = []
+    for g in range(n_groups):
+        lo, hi = int(bounds[g]), int(bounds[g + 1])
+        a, b = np.searchsorted(starts, [lo, hi])
+        st = starts[a:b]
+        # Counts at or above each distinct score: the group's total less what sorts below.
+        tp = (cum_pos[hi] - cum_pos[st])[::-1]
+        fp = (cum_neg[hi] - cum_neg[st])[::-1]
+        n_pos = (cum_pos[hi] - cum_pos[lo]).item()
+        n_neg = (cum_neg[hi] - cum_neg[lo]).item()
+        out.append(Sweep(thresholds=v[st][::-1], tp=tp, fp=fp, n_pos=n_pos, n_neg=n_neg))
+    return tuple(out)
+
+
+@dataclass(frozen=True, eq=False)
+class GroupPoints(_CountMetrics):
+    """Confusion counts of every group at its threshold, as arrays (one entry per group).
+
+    Every name in :data:`metrics_core.metrics.METRICS` is an attribute giving
+    that metric per group (``nan`` where undefined), e.g. ``points.recall``.
+
+    Attributes
+    ----------
+    thresholds : ndarray of shape (n_groups,)
+        Each group's threshold.
+    tp, fp, fn, tn : ndarray of shape (n_groups,)
+        Counts (float64; sums of weights when weighted).
+    """
+
+    thresholds: np.ndarray
+    tp: np.ndarray
+    fp: np.ndarray
+    fn: np.ndarray
+    tn: np.ndarray
+
+    def __len__(self) -> int:
+        return self.tp.shape[0]
+
+    @property
+    def size(self) -> np.ndarray:
+        """Rows (or total weight) of each group."""
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def flag_rate(self) -> np.ndarray:
+        """Share of each group flagged positive."""
+        return self.predicted_positive_rate
+
+    def overall(self) -> OperatingPoint:
+        """The counts of all groups together (the groups split the rows).
+
+        Its ``threshold`` is the groups' one threshold when they share one, else ``nan``.
+        """
+        ts = np.unique(self.thresholds)
+        t = float(ts[0]) if ts.shape[0] == 1 else math.nan
+        return OperatingPoint(
+            threshold=t,
+            tp=float(self.tp.sum()),
+            fp=float(self.fp.sum()),
+            fn=float(self.fn.sum()),
+            tn=float(self.tn.sum()),
+        )
+
+
+def group_points(sweeps: tuple[Sweep, ...], thresholds: ArrayLike) -> GroupPoints:
+    """Every group's counts at its threshold: one binary search per group.
+
+    Parameters
+    ----------
+    sweeps : tuple of Sweep
+        From :func:`group_sweeps`.
+    thresholds : float or array-like of shape (n_groups,)
+        One threshold for all groups, or one per group.
+
+    Returns
+    -------
+    GroupPoints
+    """
+    k = len(sweeps)
+    ts = np.broadcast_to(np.asarray(thresholds, dtype=np.float64), (k,)).copy()
+    cells = np.zeros((4, k), dtype=np.float64)
+    for g, sw in enumerate(sweeps):
+        t = _check_threshold(ts[g])
+        i = sw.index(t) if len(sw) else 0
+        tp = float(sw.tp[i - 1]) if i else 0.0
+        fp = float(sw.fp[i - 1]) if i else 0.0
+        cells[:, g] = (tp, fp, sw.n_pos - tp, sw.n_neg - fp)
+    return GroupPoints(ts, *cells)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """How far apart the groups are on one metric, and which two groups are furthest apart.
+
+    Attributes
+    ----------
+    metric : str
+        ``"recall"``, ``"fpr"``, ``"predicted_positive_rate"`` or
+        ``"precision"``.
+    kind : {"difference", "ratio"}
+        ``highest - lowest``, or ``lowest / highest`` (the flag-rate ratio).
+    value : float
+        The gap; ``nan`` when fewer than two groups have the metric defined.
+    low, high : int
+        The groups with the lowest and the highest value (-1 when undefined).
+    """
+
+    metric: str
+    kind: str
+    value: float
+    low: int
+    high: int
+
+    @property
+    def passes_four_fifths(self) -> bool | None:
+        """For a ratio: whether it is at least 0.8 (``None`` for a difference or undefined)."""
+        if self.kind != "ratio" or math.isnan(self.value):
+            return None
+        return self.value >= FOUR_FIFTHS
+
+
+#: The gaps reported, in order: (metric, kind).
+GAPS: tuple[tuple[str, str], ...] = (
+    ("recall", "difference"),
+    ("fpr", "difference"),
+    ("predicted_positive_rate", "ratio"),
+    ("precision", "difference"),
+)
+
+
+def _gap(values: np.ndarray, metric: str, kind: str) -> Gap:
+    ok = np.flatnonzero(~np.isnan(values))
+    if ok.shape[0] < 2:
+        return Gap(metric, kind, math.nan, -1, -1)
+    lo = int(ok[np.argmin(values[ok])])
+    hi = int(ok[np.argmax(values[ok])])
+    if kind == "ratio":
+        value = float(values[lo] / values[hi]) if values[hi] > 0 else math.nan
+    else:
+        value = float(values[hi] - values[lo])
+    return Gap(metric, kind, value, lo, hi)
+
+
+def group_gaps(points: GroupPoints, *, include: ArrayLike | None = None) -> list[Gap]:
+    """The fairness gaps between groups at their thresholds.
+
+    Parameters
+    ----------
+    points : GroupPoints
+        Every group's counts.
+    include : array-like of bool, shape (n_groups,), optional
+        Groups to compare (e.g. those large enough); all by default. The
+        groups named in a :class:`Gap` are positions in ``points``.
+
+    Returns
+    -------
+    list of Gap
+        Recall difference (equal opportunity), false positive rate
+        difference, flag-rate ratio (lowest over highest: the four-fifths
+        rule), precision difference. Groups where a metric is undefined are
+        left out of that gap.
+    """
+    mask = np.ones(len(points), dtype=bool) if include is None else np.asarray(include, bool)
+    out = []
+    for metric, kind in GAPS:
+        values = np.asarray(getattr(points, metric), dtype=np.float64).copy()
+        values[~mask] = np.nan
+        out.append(_gap(values, metric, kind))
+    return out
+
+
+@dataclass(frozen=True)
+class GroupThresholds:
+    """Each group's threshold under one rule, and the counts it gives.
+
+    Attributes
+    ----------
+    rule : str
+        A key of :data:`RULES`.
+    target : float
+        The overall value each group was brought close to (recall, false
+        positive rate or flag rate at the one threshold); ``nan`` for the
+        other rules.
+    points : GroupPoints
+        Every group's threshold and counts under the rule.
+    """
+
+    rule: str
+    target: float
+    points: GroupPoints
+
+
+def _candidates(sw: Sweep) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Thresholds a group can take (one above the top flags nothing) and their counts."""
+    if len(sw) == 0:
+        return np.array([math.inf]), np.zeros(1), np.zeros(1)
+    nothing = float(np.nextafter(sw.thresholds[0], np.inf))
+    ts = np.concatenate(([nothing], sw.thresholds))
+    tp = np.concatenate(([0.0], sw.tp.astype(np.float64)))
+    fp = np.concatenate(([0.0], sw.fp.astype(np.float64)))
+    return ts, tp, fp
+
+
+def group_thresholds(
+    sweeps: tuple[Sweep, ...],
+    rule: str,
+    threshold: float,
+    *,
+    costs: Costs | None = None,
+) -> GroupThresholds:
+    """Every group's threshold under ``rule``.
+
+    Parameters
+    ----------
+    sweeps : tuple of Sweep
+        From :func:`group_sweeps`.
+    rule : str
+        ``"single"``: ``threshold`` for every group. ``"equal_recall"``,
+        ``"equal_fpr"``, ``"equal_flag_rate"``: each group's threshold is the
+        candidate whose recall (false positive rate, flag rate) is closest to
+        that of all rows at ``threshold``; among equally close candidates the
+        highest threshold (fewest flags). ``"cheapest"``: each group's
+        cheapest threshold under ``costs`` (:func:`~metrics_core.cost_curve`).
+        A group's candidates are its distinct scores and one threshold above
+        its highest score, which flags nothing.
+    threshold : float
+        The one threshold the targets are read at.
+    costs : Costs, optional
+        Needed for ``"cheapest"``.
+
+    Returns
+    -------
+    GroupThresholds
+
+    Raises
+    ------
+    ValueError
+        For an unknown rule, or ``"cheapest"`` without costs.
+    """
+    if rule not in RULES:
+        raise ValueError(f"Unknown rule {rule!r}; choose from {sorted(RULES)}.")
+    one = group_points(sweeps, threshold)
+    if rule == "single":
+        return GroupThresholds(rule, math.nan, one)
+    if rule == "cheapest":
+        if costs is None:
+            raise ValueError("The rule 'cheapest' needs costs: pass costs=Costs(...).")
+        ts = [cost_curve(sw, costs).best.threshold if len(sw) else math.inf for sw in sweeps]
+        return GroupThresholds(rule, math.nan, group_points(sweeps, ts))
+    all_rows = one.overall()
+    metric = {
+        "equal_recall": "recall",
+        "equal_fpr": "fpr",
+        "equal_flag_rate": "predicted_positive_rate",
+    }[rule]
+    target = float(getattr(all_rows, metric))
+    ts = np.full(len(sweeps), float(threshold))
+    if not math.isnan(target):
+        for g, sw in enumerate(sweeps):
+            cand, tp, fp = _candidates(sw)
+            if metric == "recall":
+                num, den = tp, sw.n_pos
+            elif metric == "fpr":
+                num, den = fp, sw.n_neg
+            else:
+                num, den = tp + fp, sw.n_pos + sw.n_neg
+            if den > 0:  # otherwise the metric is undefined in the group: keep the one threshold
+                # argmin takes the first of equal distances: the highest threshold.
+                ts[g] = cand[int(np.argmin(np.abs(num / den - target)))]
+    return GroupThresholds(rule, target, group_points(sweeps, ts))
