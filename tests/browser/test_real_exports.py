@@ -7,6 +7,7 @@ constant scores, a tiny positive class, three classes. Screenshots of each land 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,9 @@ def test_negating_the_scores_gives_the_exact_reversal(page, tmp_path, model) -> 
     path = _write(tmp_path, "inverted.csv", pd.DataFrame({"label": y.astype(int), "score": 1 - p}))
     _open_with(page, path)
     page.get_by_test_id("stMain").get_by_role("button", name="Negate the scores").click()
+    # The new default (-0.5) reaches the URL once the slider of the new range is drawn; a
+    # loaded machine may still show the old run's cards until then.
+    expect(page).to_have_url(re.compile(r"threshold=-0\.5"), timeout=60_000)
     wait_for_run(page)
     expect(_alert(page, "The scores point the other way")).to_have_count(0)
     expect(page.get_by_role("button", name="-0.5 (default)")).to_be_visible()
