@@ -90,7 +90,9 @@ def group_roc_chart(
     diagonal = (
         alt.Chart(pd.DataFrame({"fpr": [0.0, 1.0], "tpr": [0.0, 1.0]}))
         .mark_line(strokeDash=[4, 4], color="#9ca3af")
-        .encode(x="fpr:Q", y="tpr:Q")
+        .encode(
+            x=alt.X(field="fpr", type="quantitative"), y=alt.Y(field="tpr", type="quantitative")
+        )
     )
     chart = _chart(
         curves,
