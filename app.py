@@ -25,6 +25,12 @@ page = st.navigation(
         ),
         st.Page("pages/roc-pr.py", title="Curves", icon=":material/show_chart:", url_path="roc-pr"),
         st.Page(
+            "pages/multiclass.py",
+            title="Multiclass",
+            icon=":material/category:",
+            url_path="multiclass",
+        ),
+        st.Page(
             "pages/operating-point.py",
             title="Operating point",
             icon=":material/gavel:",
@@ -33,6 +39,7 @@ page = st.navigation(
         st.Page("pages/groups.py", title="Groups", icon=":material/groups:", url_path="groups"),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
         st.Page("pages/learn.py", title="Tutorial", icon=":material/school:", url_path="learn"),
+        st.Page("pages/epochs.py", title="Epochs", icon=":material/timeline:", url_path="epochs"),
     ]
 )
 session.enter_page(page.url_path)

@@ -349,7 +349,7 @@ def _class_weights(indicator: np.ndarray, w: np.ndarray | None) -> np.ndarray:
     return np.sum(indicator * w[:, None], axis=0)
 
 
-def _average(
+def average_class_scores(
     scores: np.ndarray, average: str | None, class_weight: np.ndarray
 ) -> float | np.ndarray:
     """scikit-learn's averaging of per-class scores."""
@@ -469,7 +469,7 @@ def multiclass_roc_auc_score(
             UndefinedMetricWarning,
             stacklevel=2,
         )
-    return _average(aucs, average, _class_weights(indicator, w))
+    return average_class_scores(aucs, average, _class_weights(indicator, w))
 
 
 def _ovo_roc_auc(y_idx: np.ndarray, s: np.ndarray, average: str) -> float:
@@ -599,7 +599,7 @@ def multiclass_average_precision_score(
         sw = sweep_clean(indicator.ravel(), s.ravel(), _repeat(w, s.shape[1]))
         return float(_ap_or_zero([sw])[0])
     aps = _ap_or_zero(_sweeps(indicator, s, w))
-    return _average(aps, average, _class_weights(indicator, w))
+    return average_class_scores(aps, average, _class_weights(indicator, w))
 
 
 def _ap_or_zero(sweeps: list[Sweep]) -> np.ndarray:

@@ -120,7 +120,7 @@ class CurveData:
     indices: Mapping[str, np.ndarray]
 
 
-def _sub(sw: Sweep, idx: np.ndarray) -> Sweep:
+def sub_sweep(sw: Sweep, idx: np.ndarray) -> Sweep:
     """The sweep restricted to thresholds ``idx``, with the full data's class totals."""
     return Sweep(
         thresholds=sw.thresholds[idx], tp=sw.tp[idx], fp=sw.fp[idx], n_pos=sw.n_pos, n_neg=sw.n_neg
@@ -190,7 +190,7 @@ def build_curve_data(an: Analysis, max_points: int = MAX_POINTS) -> CurveData:
         ks_i = sw.index(ks_t) - 1
         cand = np.union1d(cand, [ks_i])
         keep = [int(np.searchsorted(cand, ks_i))]
-    sub = _sub(sw, cand)
+    sub = sub_sweep(sw, cand)
     fpr, tpr, precision = sub.fpr, sub.recall, sub.precision
     flagged, _, _ = gains_curve(sub)
     _, lift, _ = lift_curve(sub)
@@ -299,7 +299,7 @@ def _stack(
     frames = []
     for i, m in enumerate(models):
         sw = m.an.sweep
-        sub = _sub(sw, _with_current(m.cd.indices[curve], sw, threshold if i == 0 else None))
+        sub = sub_sweep(sw, _with_current(m.cd.indices[curve], sw, threshold if i == 0 else None))
         data = {k: np.asarray(v, dtype=np.float64) for k, v in columns(sub).items()}
         if origin is not None:
             data = {k: np.r_[origin[k], v] for k, v in data.items()}
@@ -406,7 +406,7 @@ def distribution_frame(model: Model, threshold: float | None = None) -> pd.DataF
     TPR − FPR, whose maximum is the KS statistic. Long format, positive class first.
     """
     an = model.an
-    sub = _sub(an.sweep, _with_current(model.cd.indices["dist"], an.sweep, threshold))
+    sub = sub_sweep(an.sweep, _with_current(model.cd.indices["dist"], an.sweep, threshold))
     thresholds = np.asarray(sub.thresholds, dtype=np.float64)
     n = thresholds.shape[0]
     return pd.DataFrame(
@@ -612,7 +612,7 @@ def threshold_table(sw: Sweep, idx: np.ndarray | None = None) -> pd.DataFrame:
     One row per threshold, decreasing; columns as in :data:`TABLE_COLUMNS`. Undefined
     metrics are NaN.
     """
-    sub = sw if idx is None else _sub(sw, idx)
+    sub = sw if idx is None else sub_sweep(sw, idx)
     return pd.DataFrame({col: np.asarray(getattr(sub, attr)) for col, attr, _ in TABLE_COLUMNS})
 
 

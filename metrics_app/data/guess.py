@@ -78,7 +78,7 @@ _ID_NAME_RE = re.compile(
 _MAX_TOKEN_LABEL_DISTINCT = 20
 
 
-def _normalize(name: object) -> tuple[str, tuple[str, ...]]:
+def normalize_name(name: object) -> tuple[str, tuple[str, ...]]:
     """Lower-case a column name into snake_case and split it into tokens."""
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name).strip())
     text = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
@@ -131,7 +131,7 @@ def guess_columns(df: pd.DataFrame) -> ColumnGuess:
     """
     sample = df.iloc[:_GUESS_ROWS]
     columns = [c for c in df.columns if isinstance(c, str)]
-    norm = {c: _normalize(c) for c in columns}
+    norm = {c: normalize_name(c) for c in columns}
     numeric = {c: _is_number_dtype(df[c].dtype) for c in columns}
     distinct = {c: _distinct(sample[c]) for c in columns}
 
@@ -303,7 +303,7 @@ _SCORE_AFFIXES = frozenset(
 
 def _class_part(column: object) -> str:
     """What a column name says about its class: ``"p_fraud"`` -> ``"fraud"``, ``"2"`` -> ``"2"``."""
-    _, tokens = _normalize(column)
+    _, tokens = normalize_name(column)
     kept = [t for t in tokens if t not in _SCORE_AFFIXES]
     return "_".join(kept)
 
@@ -311,7 +311,7 @@ def _class_part(column: object) -> str:
 def _class_name(value: object) -> str:
     """A class value in the form column names are compared with (``1.0`` -> ``"1"``)."""
     key = label_key(value)
-    return key if DOT_NUMBER_RE.fullmatch(key) else _normalize(key)[0]
+    return key if DOT_NUMBER_RE.fullmatch(key) else normalize_name(key)[0]
 
 
 def class_of_column(column: object, classes: Sequence[object]) -> object | None:

@@ -133,7 +133,7 @@ class Prepared:
         return self.n_pos / self.n_used if self.n_used else math.nan
 
 
-def _require_columns(df: pd.DataFrame, **roles: str | None) -> None:
+def require_columns(df: pd.DataFrame, **roles: str | None) -> None:
     """Check that the chosen columns exist and are distinct."""
     available = ", ".join(quote(c) for c in list(df.columns)[:20])
     chosen: dict[str, str] = {}
@@ -152,7 +152,7 @@ def _require_columns(df: pd.DataFrame, **roles: str | None) -> None:
         chosen[column] = role
 
 
-def _numeric_column(series: pd.Series, column: str, role: str) -> np.ndarray:
+def numeric_column(series: pd.Series, column: str, role: str) -> np.ndarray:
     """Return a column as float64 (NaN where missing), or explain why it is not numeric."""
     dtype = series.dtype
     if pd.api.types.is_complex_dtype(dtype):
@@ -195,7 +195,7 @@ def _numeric_column(series: pd.Series, column: str, role: str) -> np.ndarray:
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _factorize_labels(series: pd.Series) -> tuple[np.ndarray, list[object]]:
+def factorize_labels(series: pd.Series) -> tuple[np.ndarray, list[object]]:
     """Return integer codes (-1 = missing or blank) and the distinct values as Python scalars."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     values = [python_value(v) for v in uniques]
@@ -205,7 +205,8 @@ def _factorize_labels(series: pd.Series) -> tuple[np.ndarray, list[object]]:
     return np.asarray(codes, dtype=np.int64), values
 
 
-def _check_label_cardinality(column: str, n_values: int) -> None:
+def check_label_cardinality(column: str, n_values: int) -> None:
+    """Refuse a label column with more than :data:`MAX_LABEL_CLASSES` distinct values."""
     if n_values > MAX_LABEL_CLASSES:
         raise DataError(
             f"The label column {quote(column)} has {n_values:,} different values, which is "
@@ -235,9 +236,9 @@ def label_counts(df: pd.DataFrame, label: str) -> dict[object, int]:
     DataError
         If the column is missing or has more than `MAX_LABEL_CLASSES` distinct values.
     """
-    _require_columns(df, label=label)
-    codes, values = _factorize_labels(df[label])
-    _check_label_cardinality(label, len(values))
+    require_columns(df, label=label)
+    codes, values = factorize_labels(df[label])
+    check_label_cardinality(label, len(values))
     counts = np.bincount(codes[codes >= 0], minlength=len(values))
     order = np.argsort(-counts, kind="stable")
     return {values[i]: int(counts[i]) for i in order if counts[i] > 0}
@@ -310,14 +311,14 @@ def prepare(
         the label column has too many distinct values, `positive` is not a label value,
         no row is left, only one class is left, or the weights sum to zero within a class.
     """
-    _require_columns(df, label=label, score=score, weight=weight)
+    require_columns(df, label=label, score=score, weight=weight)
     n_rows = len(df)
     if n_rows == 0:
         raise DataError(MSG_HEADER_ONLY)
-    scores = _numeric_column(df[score], score, "score")
-    weights = _numeric_column(df[weight], weight, "weight") if weight is not None else None
-    codes, values = _factorize_labels(df[label])
-    _check_label_cardinality(label, len(values))
+    scores = numeric_column(df[score], score, "score")
+    weights = numeric_column(df[weight], weight, "weight") if weight is not None else None
+    codes, values = factorize_labels(df[label])
+    check_label_cardinality(label, len(values))
 
     # Each mask only counts rows not already excluded, so a row is counted once, under the
     # first reason that applies.
@@ -439,8 +440,8 @@ def read_amounts(df: pd.DataFrame, prepared: Prepared, column: str) -> tuple[np.
     DataError
         If the column is missing, not numeric, or holds infinite or negative amounts.
     """
-    _require_columns(df, amount=column)
-    values = _numeric_column(df[column], column, "amount")
+    require_columns(df, amount=column)
+    values = numeric_column(df[column], column, "amount")
     if prepared.kept is not None:
         values = values[prepared.kept]
     missing = np.isnan(values)

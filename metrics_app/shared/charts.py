@@ -93,7 +93,7 @@ _UNDEFINED_FILL = "#e5e7eb"
 
 # Fill strength of a confusion cell: this much of the cell's colour at a rate of 0, all of it
 # at a rate of 1 (blended over white, so the result is the same on any page background).
-_MIN_STRENGTH = 0.12
+MIN_STRENGTH = 0.12
 
 
 _CONFUSION_SIZE = (320, 240)
@@ -108,7 +108,7 @@ def _hex(rgb: tuple[float, float, float]) -> str:
     return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in rgb)
 
 
-def _tint(hex_colour: str, strength: float) -> str:
+def tint(hex_colour: str, strength: float) -> str:
     """``hex_colour`` blended over white: ``strength`` 1 is the colour, 0 is white."""
     return _hex(tuple(1 - strength * (1 - c) for c in _rgb(hex_colour)))
 
@@ -128,7 +128,7 @@ def _contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def _ink(fill: str) -> str:
+def ink(fill: str) -> str:
     """Text colour (black or white) with the higher contrast on ``fill``."""
     dark, light = _contrast(fill, _TEXT_DARK), _contrast(fill, _TEXT_LIGHT)
     return _TEXT_LIGHT if light > dark else _TEXT_DARK
@@ -228,7 +228,7 @@ def confusion_frame(point: OperatingPoint, positive_name: str, negative_name: st
             rate_text = f"{short} undefined (no actual {actual})"
             rate_line = f"{short} undefined"
         else:
-            fill = _tint(CELL_COLOURS[cell], _MIN_STRENGTH + (1 - _MIN_STRENGTH) * rate)
+            fill = tint(CELL_COLOURS[cell], MIN_STRENGTH + (1 - MIN_STRENGTH) * rate)
             rate_text = f"{short} {fmt.share(rate)}: {long}"
             rate_line = f"{short} {fmt.share(rate)}"
         share_line = f"{fmt.share(share)} of all"
@@ -248,7 +248,7 @@ def confusion_frame(point: OperatingPoint, positive_name: str, negative_name: st
                 "headline": f"{cell} {count_text}",
                 "detail": f"{share_line}\n{rate_line}",
                 "fill": fill,
-                "ink": _ink(fill),
+                "ink": ink(fill),
             }
         )
     return pd.DataFrame(rows)

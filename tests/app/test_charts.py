@@ -159,8 +159,8 @@ def test_confusion_text_contrasts_with_fill():
     # Every possible fill strength of every cell colour, not only the ones a dataset hits.
     for colour in CELL_COLOURS.values():
         for strength in np.linspace(0, 1, 201):
-            fill = charts._tint(colour, float(strength))
-            assert charts._contrast(fill, charts._ink(fill)) >= 4.5
+            fill = charts.tint(colour, float(strength))
+            assert charts._contrast(fill, charts.ink(fill)) >= 4.5
 
 
 def test_confusion_fill_follows_rate_and_kind():
@@ -168,10 +168,10 @@ def test_confusion_fill_follows_rate_and_kind():
     frame = confusion_frame(sweep(y, s).at(0.5), POS, NEG).set_index("cell")
     for cell in CELL_COLOURS:
         rate = frame.loc[cell, "rate"]
-        expected = charts._tint(CELL_COLOURS[cell], 0.12 + 0.88 * rate)
+        expected = charts.tint(CELL_COLOURS[cell], 0.12 + 0.88 * rate)
         assert frame.loc[cell, "fill"] == expected
     # Correct and error cells use different hues even at the same rate.
-    assert charts._tint(CELL_COLOURS["TP"], 0.5) != charts._tint(CELL_COLOURS["FN"], 0.5)
+    assert charts.tint(CELL_COLOURS["TP"], 0.5) != charts.tint(CELL_COLOURS["FN"], 0.5)
 
 
 def test_confusion_chart_spec():

@@ -18,9 +18,14 @@ EXPECTED = {
     "circles": (2_000, 0.45, 0.55),  # the stratified test half of 4,000 points
     "spam": (5_000, 0.30, 0.40),
     "screening": (20_000, 0.04, 0.06),
+    "digits": (899, 0.08, 0.12),  # the stratified test half of 1,797 images; class 8
+    "tickets": (1_500, 0.17, 0.23),  # the test half of 3,000 tickets; class "account"
 }
 
 NEGATIVE = {"fraud": "legit", "circles": "outer", "spam": "ham", "screening": "healthy"}
+
+# Multiclass demos: every label value (the positive class is one of them).
+CLASSES = {"digits": set(range(10)), "tickets": {"billing", "technical", "account"}}
 
 
 @cache
@@ -35,7 +40,7 @@ def _is_positive(key: str) -> np.ndarray:
 
 
 def test_registry_order_and_default() -> None:
-    assert list(DEMOS) == ["fraud", "circles", "spam", "screening"]
+    assert list(DEMOS) == ["fraud", "circles", "spam", "screening", "digits", "tickets"]
     assert DEFAULT_DEMO == "fraud"
     assert DEFAULT_DEMO in DEMOS
 
@@ -78,7 +83,9 @@ def test_columns_dtypes_and_no_nans(key: str) -> None:
 @pytest.mark.parametrize("key", list(DEMOS))
 def test_label_values_are_documented_strings(key: str) -> None:
     demo = DEMOS[key]
-    assert set(_frame(key)[demo.label].unique()) == {demo.positive, NEGATIVE[key]}
+    expected = CLASSES[key] if key in CLASSES else {demo.positive, NEGATIVE[key]}
+    assert set(_frame(key)[demo.label].unique()) == expected
+    assert demo.positive in expected
 
 
 @pytest.mark.parametrize("key", list(DEMOS))

@@ -1,0 +1,1 @@
+"""The multiclass page: K classes, one score column per class (or a predicted-class column)."""
