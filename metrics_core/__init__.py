@@ -51,6 +51,13 @@ from metrics_core.decision import (
     roc_auc_interval,
     sum_below,
 )
+from metrics_core.epochs import (
+    EpochCurves,
+    best_epoch,
+    epoch_curves,
+    epoch_curves_wide,
+    epoch_sweeps,
+)
 from metrics_core.gains import (
     gains_curve,
     ks_statistic,
@@ -129,6 +136,7 @@ __all__ = [
     "CostCurve",
     "Costs",
     "DelongResult",
+    "EpochCurves",
     "Gap",
     "GroupPoints",
     "GroupThresholds",
@@ -147,6 +155,7 @@ __all__ = [
     "average_precision_interval",
     "average_precision_score",
     "balanced_accuracy_score",
+    "best_epoch",
     "best_threshold",
     "bootstrap_intervals",
     "brier_score_loss",
@@ -160,6 +169,9 @@ __all__ = [
     "decimate",
     "delong_test",
     "det_curve",
+    "epoch_curves",
+    "epoch_curves_wide",
+    "epoch_sweeps",
     "expected_costs",
     "gains_curve",
     "group_gaps",

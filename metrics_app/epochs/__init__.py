@@ -1,0 +1,1 @@
+"""The Epochs page: metrics per epoch or checkpoint, and training histories."""
