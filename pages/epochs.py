@@ -129,6 +129,15 @@ def epochs_view(source: session.Source, layout: model.Layout) -> None:
     best = model.best_of(data, metric, t)
     st.markdown(model.best_sentence(data, metric, t))
     i = epochs_state.epoch_control(data, key, best)
+    epoch_lines(data, metric, best, i, t)
+    st.subheader(f"Epoch {escape_markdown(data.epoch_text(i))}", anchor=False)
+    epoch_detail(data, i, t)
+    with st.expander("Every epoch in a table"):
+        st.dataframe(model.epoch_table(data, t), hide_index=True)
+
+
+def epoch_lines(data: model.EpochData, metric: str, best: int, i: int, t: float) -> None:
+    """The per-epoch lines with the best and the shown epoch marked, and log loss."""
     best_text = data.epoch_text(best) if best >= 0 else None
     st.markdown("**ROC AUC, average precision and the metrics at the threshold, per epoch**")
     st.caption(
@@ -154,10 +163,6 @@ def epochs_view(source: session.Source, layout: model.Layout) -> None:
             ),
             width="stretch",
         )
-    st.subheader(f"Epoch {escape_markdown(data.epoch_text(i))}", anchor=False)
-    epoch_detail(data, i, t)
-    with st.expander("Every epoch in a table"):
-        st.dataframe(model.epoch_table(data, t), hide_index=True)
 
 
 source: session.Source | None = st.session_state.get(session.SOURCE)
