@@ -17,6 +17,7 @@ from metrics_app.data.demo import DEMOS
 from metrics_app.shared import charts, frame, widgets
 from metrics_app.shared import format as fmt
 from metrics_app.tutorial import charts as tch
+from metrics_app.tutorial import exercises as exs
 from metrics_app.tutorial import (
     f1,
     formulas,
@@ -25,6 +26,7 @@ from metrics_app.tutorial import (
     pitfalls,
     roc_pr,
     state,
+    strip,
     trade_off,
 )
 
@@ -64,6 +66,58 @@ def explorer_link(slot: str, key: str, what: str) -> None:
     )
 
 
+def exercise(ex) -> None:
+    """One exercise: the question, an answer widget, a Check button and its feedback."""
+    with st.container(border=True):
+        st.markdown(f"**Exercise.** {ex.question}")
+        key = state.answer_key(ex)
+        if ex.is_choice:
+            st.radio("Your answer", ex.choices, index=None, key=key)
+        else:
+            st.number_input(ex.unit, value=None, key=key, placeholder="Your answer")
+        st.button("Check", key=f"check_{ex.key}", on_click=state.check_answer, args=(ex,))
+        result = state.feedback(ex)
+        if result is not None:
+            right, why = result
+            if right:
+                st.success(why)
+            else:
+                st.error(why)
+
+
+def exercises(section_name: str) -> None:
+    """Every exercise of ``section_name``, then the session's running score."""
+    for ex in state.section_exercises(section_name):
+        exercise(ex)
+    st.caption(exs.score_text(*state.score()))
+
+
+def examples_strip(slot: str, default: float = 0.5) -> float:
+    """Sixty patients as dots, cut by a threshold slider of their own; returns the threshold."""
+    t = st.slider(
+        "Threshold for the sixty patients: flag when score ≥ threshold",
+        min_value=0.0,
+        max_value=1.0,
+        value=default,
+        step=0.05,
+        key=f"strip_threshold_{slot}",
+    )
+    data = state.strip_patients()
+    p = data.sweep.at(t)
+    cells = strip.cell_frame(p)
+    left, right = st.columns([2, 1], vertical_alignment="center")
+    with left:
+        st.altair_chart(tch.strip_chart(strip.strip_frame(data, t), cells, t), width="stretch")
+    with right:
+        st.altair_chart(tch.cells_chart(cells), width="stretch")
+    st.caption(
+        "Each dot is one patient at its test score: ill above the line, healthy below. The "
+        "dashed threshold cuts both rows into the four cells of the matrix. Count them: "
+        f"{strip.count_sentence(p)}"
+    )
+    return t
+
+
 def confusion(point, positive: str, negative: str) -> None:
     cells = charts.confusion_frame(point, positive, negative)
     # As wide as its column, as on the explorer: at its own width it would spill over the
@@ -84,6 +138,7 @@ def section_paradox() -> None:
     )
     _never_fraud()
     _built_on_screen()
+    exercises("paradox")
     explorer_link("paradox", "fraud", "card fraud demo")
 
 
@@ -130,7 +185,8 @@ def _built_on_screen() -> None:
         f"**{fmt.count(model.n_pos)}** fraud cases and **{fmt.count(model.n_neg)}** legitimate "
         "ones.\n"
         f"2. Recall {fmt.percent(s.recall, 0)} means it catches **{fmt.count(model.tp)}** fraud "
-        f"cases (TP) and misses **{fmt.count(model.fn)}** (FN).\n"
+        f"cases (TP) and misses **{fmt.count(model.fn)}** (FN): it misses "
+        f"{fmt.percent(1 - s.recall, 0)} of the fraud.\n"
         f"3. Accuracy {fmt.percent(s.accuracy, 0)} allows **{fmt.count(model.errors)}** "
         f"mistakes in all. {fmt.count(model.fn)} of them are the misses, so "
         f"**{fmt.count(model.fp)}** are false alarms (FP).\n"
@@ -236,13 +292,20 @@ def section_trade_off() -> None:
     st.markdown(
         "Raising the threshold flags fewer items: fewer false alarms, more misses. Lowering "
         "it does the opposite. No threshold removes both kinds of error, so the question is "
-        "which one costs more. Two jobs with opposite answers:"
+        "which one costs more. First, count it on sixty patients of a screening test:"
+    )
+    st.subheader("Sixty patients, one threshold", anchor=False)
+    examples_strip("trade_off")
+    st.markdown(
+        "Move the threshold right: dots leave the flagged side, TP and FP shrink, FN grows. "
+        "Two jobs with opposite answers to “which error costs more”:"
     )
     left, right = st.columns(2, gap="large")
     with left:
         _cost_panel("spam")
     with right:
         _cost_panel("screening")
+    exercises("trade_off")
 
 
 # --- 3. formulas with the numbers in them -------------------------------------------------
@@ -261,12 +324,15 @@ def section_formulas() -> None:
         "Every metric here is a ratio of the four counts of the confusion matrix. "
         "Pick a dataset and a threshold: the counts go into the formulas as you move it."
     )
+    st.subheader("Count the cells yourself", anchor=False)
+    examples_strip("formulas")
     st.markdown(
         "- **TP** (true positives): flagged, and really positive.\n"
         "- **FP** (false positives): flagged, but really negative (false alarms).\n"
         "- **FN** (false negatives): not flagged, but really positive (misses).\n"
         "- **TN** (true negatives): not flagged, and really negative."
     )
+    st.subheader("The formulas on a full data set", anchor=False)
     key = st.radio(
         "Data",
         list(_FORMULA_DATA),
@@ -283,14 +349,19 @@ def section_formulas() -> None:
         step=step,
         key=f"formula_threshold_{key}",
     )
-    p = state.demo_data(key, score).sweep.at(t)
-    widgets.card_row(formulas.cell_cards(p))
+    data = state.demo_data(key, score)
+    p = data.sweep.at(t)
+    # The matrix above the formulas: beside them, the long ones would be cut at 1024 px.
+    left, _ = st.columns([2, 3])
+    with left:
+        confusion(p, data.positive_name, data.negative_name)
     for latex in formulas.formula_latex(p).values():
         st.latex(latex)
     st.caption(
         "A ratio whose bottom is zero is undefined, not zero. Try card fraud at threshold "
         "1.00: nothing is flagged, TP + FP = 0, and precision becomes undefined."
     )
+    exercises("formulas")
     explorer_link("formulas", key, f"{name.lower()} demo")
 
 
@@ -301,7 +372,7 @@ _BETAS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 @section
 def section_f1() -> None:
-    st.header("F1, F-beta and fair comparisons", anchor=False)
+    st.header("F1 and F-beta", anchor=False)
     st.markdown(
         "F1 squeezes precision and recall into one number. It is their *harmonic* mean, "
         "which stays close to the smaller of the two: a model cannot buy a good F1 with "
@@ -326,8 +397,16 @@ def section_f1() -> None:
         "so a model that misses most positives, or raises mostly false alarms, cannot hide it."
     )
     _f_beta(p, precision, recall)
-    _baselines()
+    exercises("f1")
     explorer_link("f1", "fraud", "card fraud demo")
+
+
+@section
+def section_baselines() -> None:
+    st.header("Baselines, balanced metrics and kappa", anchor=False)
+    _baselines()
+    exercises("baselines")
+    explorer_link("baselines", "fraud", "card fraud demo")
 
 
 def _f_beta(p, precision: float, recall: float) -> None:
@@ -355,11 +434,16 @@ def _f_beta(p, precision: float, recall: float) -> None:
 
 def _baselines() -> None:
     st.subheader("Is this value good? Compare with what you get for free", anchor=False)
+    model = state.paradox_model()
+    base = f1.baselines(model.labelled.point)
     st.markdown(
-        "There is no fixed line above which a score is “good”. An accuracy of 98% can be "
-        "worthless and an F1 of 0.3 can be excellent. Always set a score beside two "
-        "baselines computed on the same data: the **majority class** (always predict the "
-        "common class) and **random flags at the same rate** as the model."
+        "There is no fixed line above which a score is “good”. An accuracy of "
+        f"{fmt.percent(base['model'].accuracy, 0)} can be worthless, and an F1 far below 1 "
+        f"can still be worth having: the model of section 1 has F1 "
+        f"{fmt.decimal(base['model'].f1, 2)}, while random flags at its rate reach "
+        f"{fmt.decimal(base['random'].f1, 3)}. Always set a score beside two baselines "
+        "computed on the same data: the **majority class** (always predict the common class) "
+        "and **random flags at the same rate** as the model."
     )
     st.markdown(
         "Two summaries keep their meaning when one class is rare. **Balanced accuracy** is "
@@ -367,7 +451,6 @@ def _baselines() -> None:
         "is chance. **MCC** (Matthews correlation) uses all four counts; 0 is chance, 1 "
         "perfect."
     )
-    model = state.paradox_model()
     names = {
         "model": f"the model of section 1 ({fmt.percent(model.scenario.accuracy, 0)} accurate)",
         "majority": "majority class: always “legitimate”",
@@ -375,25 +458,138 @@ def _baselines() -> None:
     }
     table = f1.baselines_table(model.labelled.point, names)
     st.dataframe(table, hide_index=True, width="stretch")
+    m, maj, rnd = base["model"], base["majority"], base["random"]
     st.caption(
         "MCC of the majority model is undefined: it never predicts fraud, so one column "
-        "of its confusion matrix is empty (scikit-learn reports 0 there). Accuracy cannot "
-        "separate the three rows; balanced accuracy and MCC can."
+        "of its confusion matrix is empty (scikit-learn reports 0 there)."
+    )
+    st.markdown(
+        f"Accuracy barely separates the three rows: the model and the majority class both "
+        f"score {fmt.percent(m.accuracy)}, random flags {fmt.percent(rnd.accuracy)}, and "
+        "nothing says which of the first two finds fraud. Balanced accuracy "
+        f"({fmt.percent(m.balanced_accuracy)} against {fmt.percent(maj.balanced_accuracy)} "
+        f"and {fmt.percent(rnd.balanced_accuracy)}) and MCC ({fmt.decimal(m.mcc)} against "
+        f"{fmt.decimal(maj.mcc)} and {fmt.decimal(rnd.mcc)}) give each class its own say, "
+        "so they show the model above chance and both baselines at it."
+    )
+    _kappa(base)
+
+
+def _kappa(base) -> None:
+    st.subheader("Cohen's kappa: agreement beyond chance", anchor=False)
+    st.markdown(
+        "Kappa asks how much better than chance the predictions agree with the truth. "
+        "**p_o** is the observed agreement (the accuracy); **p_e** is the agreement a model "
+        "would reach by chance if it flagged the same share of payments at random. Kappa "
+        "rescales the gap: 0 is chance, 1 is perfect, below 0 is worse than chance."
+    )
+    st.latex(formulas.kappa_latex(*f1.kappa_parts(base["model"])))
+    short = {"model": "the model", "majority": "majority class", "random": "random flags"}
+    widgets.card_row(f1.kappa_cards(base, short))
+    st.caption(
+        "Both baselines sit at 0: their agreement is exactly what chance gives. The model's "
+        f"{fmt.percent(base['model'].accuracy, 0)} accuracy is mostly chance agreement on "
+        "legitimate payments; kappa keeps only the part beyond it."
     )
 
 
 # --- 5. ROC or PR under imbalance ---------------------------------------------------------
 
 
+def _roc_strip() -> None:
+    st.subheader("Every threshold is one point on the curves", anchor=False)
+    st.markdown(
+        "Back to the sixty patients. At each threshold, recall (TP among the ill) and the "
+        "false positive rate (FP among the healthy) make one point of the ROC curve; recall "
+        "and precision make one point of the PR curve. Move the threshold and watch the "
+        "points trace the curves."
+    )
+    t_strip = examples_strip("roc_pr")
+    few = roc_pr.compare({"sixty patients": state.strip_patients()}, t_strip)
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(tch.roc_chart(few.roc, few.points), width="stretch")
+    with right:
+        st.altair_chart(tch.pr_chart(few.pr, few.points, few.chance), width="stretch")
+
+
+def _auc_meaning() -> None:
+    st.subheader("What ROC AUC means: a positive outranks a negative", anchor=False)
+    st.markdown(
+        "ROC AUC is the area under the ROC curve, and it has a plain meaning: **the chance "
+        "that a random positive scores higher than a random negative** (a tie counts half). "
+        "Pull the two classes apart and watch the overlap, the curve and the AUC."
+    )
+    shift = st.select_slider(
+        "How far apart the classes score (in standard deviations)",
+        options=roc_pr.SEPARATIONS,
+        value=1.5,
+        format_func=fmt.significant,
+        key="auc_separation",
+    )
+    data = state.separation(shift)
+    shown = roc_pr.compare({f"ROC AUC {fmt.decimal(data.roc_auc)}": data}, 0.5)
+    left, right = st.columns(2)
+    with left:
+        chart = tch.separation_chart(roc_pr.score_histogram(data))
+        st.altair_chart(chart, width="stretch")
+    with right:
+        st.altair_chart(tch.roc_chart(shown.roc, height=280), width="stretch")
+    st.markdown(
+        "**Check it by drawing pairs.** Each draw takes one random positive and one random "
+        "negative and asks which scored higher. The share the positive wins settles on the AUC."
+    )
+    with st.container(horizontal=True):
+        st.button(
+            "Draw 100 random pairs",
+            key="auc_draw",
+            on_click=state.draw_more_pairs,
+            args=(100,),
+            icon=":material/casino:",
+        )
+        st.button("Start again", key="auc_reset", on_click=state.reset_pairs, type="tertiary")
+    n = state.pairs_drawn()
+    if n:
+        draws = roc_pr.draw_pairs(data, n)
+        widgets.card_row(roc_pr.pair_cards(draws, data.roc_auc))
+        st.altair_chart(tch.pairs_chart(draws.running, data.roc_auc), width="stretch")
+        st.caption(
+            "The win rate wanders at first and settles on the ROC AUC as pairs add up; "
+            "about 19 times in 20 it sits within two standard errors of it."
+        )
+
+
+def _roc_gallery() -> None:
+    st.subheader("A gallery of ROC shapes", anchor=False)
+    shapes = state.roc_gallery()
+    # Two a row: four side by side would be too narrow to read at 1024 px.
+    for col, curve in zip(itertools.cycle(st.columns(2)), shapes.values()):
+        with col:
+            st.altair_chart(tch.roc_chart(curve, height=260), width="stretch")
+    st.markdown(
+        "- **Perfect**: every positive outranks every negative; the curve hugs the top left.\n"
+        "- **Good**: most pairs are ranked right; the curve bows towards the top left.\n"
+        "- **Random**: scores carry no information; the curve follows the diagonal, AUC "
+        "about 0.5.\n"
+        "- **Inverted**: the scores point the wrong way; AUC below 0.5. Flipping the scores "
+        "(1 − score) would turn it into a good model."
+    )
+
+
 @section
 def section_roc_pr() -> None:
     st.header("ROC or PR when positives are rare?", anchor=False)
+    _roc_strip()
+    _auc_meaning()
+    _roc_gallery()
+    st.subheader("One model, two prevalences", anchor=False)
     st.markdown(
-        "Here is one model, tested twice. Its scores for positives follow the same "
-        "distribution both times, and so do its scores for negatives; only the number of "
-        "negatives changes (the two samples are drawn separately, so rates differ a little "
-        "by chance). The blue data is balanced (50% positives). Choose how rare the "
-        "positives are in the orange data."
+        "Here is one model, tested twice. Both data sets hold the same "
+        f"{fmt.count(roc_pr.IMBALANCE.n_pos)} positives with the same scores; the rarer set "
+        "keeps every negative of the balanced one and adds more, drawn from the same "
+        "distribution. So at any threshold recall is identical in both, and the false "
+        "positive rate differs only a little, through the added negatives. The blue data is "
+        "balanced (50% positives). Choose how rare the positives are in the orange data."
     )
     a, b = st.columns(2)
     prevalence = a.select_slider(
@@ -415,7 +611,7 @@ def section_roc_pr() -> None:
         f"{fmt.significant_percent(roc_pr.BALANCED, 6)} positives": state.imbalanced(
             roc_pr.BALANCED
         ),
-        f"{fmt.percent(prevalence)} positives": state.imbalanced(prevalence),
+        f"{fmt.significant_percent(prevalence, 6)} positives": state.imbalanced(prevalence),
     }
     both = roc_pr.compare(sets, t)
     left, right = st.columns(2)
@@ -424,19 +620,23 @@ def section_roc_pr() -> None:
         st.altair_chart(tch.roc_chart(both.roc, both.points), width="stretch")
     with right:
         st.markdown("**Precision-recall curve**")
-        st.altair_chart(tch.pr_chart(both.pr, both.points), width="stretch")
+        st.altair_chart(tch.pr_chart(both.pr, both.points, both.chance), width="stretch")
     st.dataframe(both.table, hide_index=True, width="stretch")
     st.markdown(
         "The ROC curves lie almost on top of each other. Both of its axes are shares *within* "
         "one class (recall among positives, false alarms among negatives), so adding "
         "negatives does not move them. Precision mixes the two classes: when negatives "
         "far outnumber positives, even a small false positive rate produces more false "
-        "alarms than true hits, and precision collapses. The points mark your threshold."
+        "alarms than true hits, and precision collapses. The points mark your threshold. "
+        "The dashed lines in the PR chart are each data set's chance line: flagging at "
+        "random gives a precision equal to the share of positives, so a PR curve must be "
+        "read against its own prevalence."
     )
     st.markdown(
         "**Rule of thumb:** when positives are rare and you care about the flagged items, "
         "read the PR curve and precision. A high ROC AUC alone does not promise usable alarms."
     )
+    exercises("roc_pr")
     explorer_link("roc_pr", "fraud", "card fraud demo (1% fraud)")
 
 
@@ -519,9 +719,11 @@ def pitfall_batches() -> None:
     threshold = pitfalls.BATCH_SOURCE[2]
     st.markdown(
         "Training loops often report a metric per batch and average the results. For "
-        "accuracy that is harmless. For precision, recall and F1 it is wrong: they are "
-        "ratios, and the mean of ratios is not the ratio of the totals. Small batches of "
-        "rare positives make it worse: many batches hold no positive at all."
+        "accuracy the mean of the batches equals the whole-set value only when every batch "
+        "has the same size (a smaller last batch shifts it a little). Precision, recall and "
+        "F1 are ratios whose bottom changes from batch to batch, and the mean of ratios is "
+        "not the ratio of the totals. Small batches of rare positives make it worse: many "
+        "batches hold no positive at all."
     )
     size = st.select_slider("Batch size", options=pitfalls.BATCH_SIZES, value=32, key="batch_size")
     r = state.batches(size)
@@ -530,9 +732,19 @@ def pitfall_batches() -> None:
     st.dataframe(pitfalls.batch_table(r), hide_index=True, width="stretch")
     st.markdown(
         f"Data: the card fraud demo's second model ({fmt.count(r.whole.total)} payments, about "
-        f"1% fraud), flagged at {fmt.threshold(threshold)}, cut into batches in file order. A "
-        "batch's F1 is undefined when it has no fraud and flags none (0/0). Leaving those "
-        "batches out and counting them as 0 give different answers, and neither is the real F1."
+        f"1% fraud), flagged at {fmt.threshold(threshold)}, cut into batches in file order."
+    )
+    r = state.batches(32)  # the claim below is about batches of 32, whatever the slider says
+    st.markdown(
+        "Where it really breaks, in batches of 32: with undefined batches left out, mean "
+        f"precision ({fmt.decimal(r.mean_defined('precision'))}) and recall "
+        f"({fmt.decimal(r.mean_defined('recall'))}) stay close to the whole-set values "
+        f"({fmt.decimal(r.whole.precision)} and {fmt.decimal(r.whole.recall)}). **F1** does "
+        f"not ({fmt.decimal(r.mean_defined('f1'))} against {fmt.decimal(r.whole.f1)}): a batch "
+        "with fraud but no alarm, or an alarm but no fraud, has F1 0, while its undefined "
+        "precision or recall is left out. And **counting undefined batches as 0** (what an "
+        "epsilon in the denominator does) drags every mean down: a batch's F1 is undefined "
+        "when it has no fraud and flags none (0/0). Neither is the real F1."
     )
     st.info(
         "This is why Keras 2.0 removed its batch-wise precision, recall and F-measure metrics: "
@@ -542,8 +754,29 @@ def pitfall_batches() -> None:
     )
 
 
+@section
+def pitfall_one_sided() -> None:
+    st.subheader("Ignoring precision or recall", anchor=False)
+    st.markdown(
+        "Each of the two numbers alone can be gamed. On the card fraud demo, a model that "
+        "flags every payment reaches 100% recall, and its precision is simply the share of "
+        "fraud. A model that flags only its single surest payment can reach 100% "
+        "precision and catch almost nothing. Always read the two together (or F1)."
+    )
+    names = {
+        "everything": "flag every payment",
+        "surest": "flag only the highest score",
+    }
+    st.dataframe(pitfalls.one_sided_table(state.one_sided(), names), hide_index=True)
+
+
+@section
+def pitfall_exercises() -> None:
+    exercises("pitfalls")
+
+
 def section_pitfalls() -> None:
-    st.header("Three pitfalls, demonstrated", anchor=False)
+    st.header("Four pitfalls, demonstrated", anchor=False)
     st.markdown(
         "Each of these produces a convincing number that is wrong. Each is easy to avoid once "
         "you have seen it."
@@ -555,6 +788,10 @@ def section_pitfalls() -> None:
     st.divider()
     pitfall_batches()
     explorer_link("batches", "fraud", "card fraud demo")
+    st.divider()
+    pitfall_one_sided()
+    st.divider()
+    pitfall_exercises()
 
 
 # --- 7. multiclass ------------------------------------------------------------------------
@@ -587,13 +824,12 @@ def section_multiclass() -> None:
         f"Below: who got which tickets, each class's scores, and the three averages. The "
         f"chart shows the averages for every share of {rare} tickets routed correctly."
     )
-    left, right = st.columns([2, 3])
-    with left:
-        st.altair_chart(tch.multiclass_confusion_chart(cm, sc.classes), width="content")
-    with right:
-        shown_class, shown_averages = multiclass.shown_tables(per_class, averages)
-        st.dataframe(shown_class, hide_index=True, width="stretch")
-        st.dataframe(shown_averages, hide_index=True, width="stretch")
+    # The matrix above the tables, not beside them: at 1024 px the two do not fit side by side.
+    st.altair_chart(tch.multiclass_confusion_chart(cm, sc.classes), width="content")
+    shown_class, shown_averages = multiclass.shown_tables(per_class, averages)
+    left, right = st.columns(2)
+    left.dataframe(shown_class, hide_index=True, width="stretch")
+    right.dataframe(shown_averages, hide_index=True, width="stretch")
     st.altair_chart(tch.averages_chart(state.averages_frame(), r), width="stretch")
     st.markdown(
         "- **Macro**: the plain mean over classes; each class counts once, whatever its size. "
@@ -608,105 +844,43 @@ def section_multiclass() -> None:
         "stay high, macro F1 falls. Report the per-class table, or macro beside micro, "
         "whenever a small class matters."
     )
+    exercises("multiclass")
+    _top_k()
     explorer_link("multiclass", "spam", "spam filter demo (one class against the rest)")
+
+
+def _top_k() -> None:
+    st.subheader("Top-k accuracy: is the right answer among the first guesses?", anchor=False)
+    sc = multiclass.PHOTOS
+    st.markdown(
+        f"Another model scores every one of {len(sc.classes)} species for each of "
+        f"{fmt.count(sc.n)} wildlife photos. Plain accuracy asks whether the highest score "
+        "is the true species. **Top-k accuracy** asks whether the true species is among the "
+        "k highest: the right measure when a person picks from a short list of suggestions."
+    )
+    frame_k, photos = state.top_k()
+    k = st.slider("k", min_value=1, max_value=len(sc.classes) - 1, value=2, key="top_k")
+    widgets.card_row(multiclass.top_k_cards(frame_k, k))
+    st.dataframe(photos, hide_index=True, width="stretch")
+    st.caption(
+        "The first photos with the model's three best guesses. A photo whose true species "
+        "has rank 2 counts for top-2 accuracy but not for plain accuracy. With k equal to "
+        "the number of species every photo would count, so the slider stops one short."
+    )
 
 
 # --- 8. self-check ------------------------------------------------------------------------
 
 
+@section
 def section_quiz() -> None:
     st.header("Check yourself", anchor=False)
-    st.markdown("Think of an answer first, then open the box.")
-    _quiz_reading()
-    _quiz_pitfalls()
+    st.markdown(
+        "Questions on every lesson, with the numbers of this page. Pick an answer, then "
+        "press Check: each answer, right or wrong, comes with its explanation."
+    )
+    exercises("quiz")
     explorer_link("quiz", "fraud", "card fraud demo")
-
-
-def _quiz_reading() -> None:
-    """Questions 1 to 4: accuracy, F1, precision or recall, ROC AUC under imbalance."""
-    model = state.paradox_model()
-    s, mp = model.scenario, model.labelled.point
-    with st.expander(
-        f"1. A fraud model has {fmt.percent(s.accuracy, 0)} accuracy but "
-        f"{fmt.percent(s.recall, 0)} recall on fraud. Is it ready for production?"
-    ):
-        st.markdown(
-            f"**No.** In the scenario of section 1 it misses {fmt.count(mp.fn)} of "
-            f"{fmt.count(model.n_pos)} fraud cases, and a model that flags nothing reaches the "
-            f"same accuracy. With {fmt.percent(s.prevalence, 0)} fraud, accuracy mostly counts "
-            "legitimate payments. Judge it by recall, precision and cost, against baselines."
-        )
-    p = f1.counts_for(0.95, 0.10)
-    with st.expander(
-        f"2. Precision is {fmt.percent(p.precision, 0)} and recall {fmt.percent(p.recall, 0)}. "
-        "Is the F1 about 0.5?"
-    ):
-        st.markdown(
-            f"**No, it is {fmt.decimal(p.f1, 2)}.** F1 is a harmonic mean, which stays near the "
-            "smaller number. 0.5 would be the plain average, which hides that the model misses "
-            "nine positives in ten."
-        )
-    sc = trade_off.COST_SCENARIOS["spam"]
-    best = state.slider_costs("spam").best_threshold
-    at_best = state.demo_data("spam", sc.score).sweep.at(best)
-    with st.expander("3. For a spam filter, which do you protect: precision or recall?"):
-        st.markdown(
-            "**Precision.** A false positive hides a real email; a false negative is one "
-            f"more spam to delete. In section 2, with a false alarm costing "
-            f"{fmt.significant(sc.cost_fp)} and a miss {fmt.significant(sc.cost_fn)}, the "
-            f"cheapest threshold ({fmt.threshold(best)}) gives precision "
-            f"{fmt.percent(at_best.precision)} and recall {fmt.percent(at_best.recall)}: it "
-            "gives up some recall to keep false alarms rare."
-        )
-    rare, base = state.imbalanced(0.01), state.imbalanced(roc_pr.BALANCED)
-    q_rare, q_base = rare.sweep.at(0.5), base.sweep.at(0.5)
-    with st.expander(
-        f"4. A model has ROC AUC {fmt.decimal(rare.roc_auc, 2)} on data with 1% positives. "
-        "Will most of its alarms be right?"
-    ):
-        st.markdown(
-            f"**Not necessarily.** In section 5 that very model, at threshold 0.5, is right "
-            f"in {fmt.percent(q_base.precision, 0)} of its alarms on balanced data but only "
-            f"{fmt.percent(q_rare.precision, 0)} at 1% positives, with the same ROC AUC. Check "
-            "precision or the PR curve at the prevalence you will meet."
-        )
-
-
-def _quiz_pitfalls() -> None:
-    """Questions 5 to 7: batch averages, leakage, multiclass averages."""
-    r32 = state.batches(32)
-    with st.expander(
-        "5. Your training loop averages F1 over batches of 32. Is that the model's F1?"
-    ):
-        st.markdown(
-            f"**No.** On the fraud demo the whole-set F1 is {fmt.decimal(r32.whole.f1)}, the "
-            f"mean of batch F1 is {fmt.decimal(r32.mean_defined('f1'))} or "
-            f"{fmt.decimal(r32.mean_zero('f1'))} depending on how the "
-            f"{fmt.count(r32.undefined('f1'))} undefined batches are treated. Add up TP, FP and "
-            "FN over the whole validation set, then compute F1 once."
-        )
-    leak = state.leakage().results[("leaky", "validation")]
-    with st.expander(
-        f"6. Your first model scores ROC AUC {fmt.decimal(leak.roc_auc, 2)} on validation. "
-        "What do you check first?"
-    ):
-        st.markdown(
-            "**Leakage.** Look for a feature that is only known after the outcome, or that "
-            "was computed from the label, and for rows that share information between the "
-            "training and validation splits. Then validate on later, fresh data."
-        )
-    _, averages, _ = state.tickets(0.0)
-    micro = multiclass.average_f1(averages, "micro")
-    macro = multiclass.average_f1(averages, "macro")
-    with st.expander(
-        f"7. Micro F1 is {fmt.decimal(micro, 2)} but macro F1 only {fmt.decimal(macro, 2)}. "
-        "What is going on?"
-    ):
-        st.markdown(
-            "**A class is failing, probably a small one.** Micro F1 follows the big classes; "
-            "macro gives each class an equal say. In section 7 with the slider at 0, the "
-            f"{multiclass.TICKETS.rare} tickets are all misrouted. Read the per-class table."
-        )
 
 
 # --- the page -----------------------------------------------------------------------------
@@ -715,20 +889,22 @@ SECTIONS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("1 · Accuracy paradox", section_paradox),
     ("2 · Precision or recall?", section_trade_off),
     ("3 · Formulas", section_formulas),
-    ("4 · F1 and baselines", section_f1),
-    ("5 · ROC or PR?", section_roc_pr),
-    ("6 · Pitfalls", section_pitfalls),
-    ("7 · Multiclass", section_multiclass),
-    ("8 · Check yourself", section_quiz),
+    ("4 · F1 and F-beta", section_f1),
+    ("5 · Baselines", section_baselines),
+    ("6 · ROC or PR?", section_roc_pr),
+    ("7 · Pitfalls", section_pitfalls),
+    ("8 · Multiclass", section_multiclass),
+    ("9 · Check yourself", section_quiz),
 )
 LABELS = tuple(label for label, _ in SECTIONS)
 NEXT = dict(itertools.pairwise(LABELS))  # each tab's successor; the last has none
 
 st.title("Tutorial: reading a classifier's scores", anchor=False)
 st.markdown(
-    "Eight short lessons on the numbers used to judge a yes/no classifier, and on where they "
-    "mislead. Each has a slider or a switch to play with; every number is computed live "
-    "from data generated on this page. Start at 1, or jump to any tab."
+    "Nine short lessons on the numbers used to judge a yes/no classifier, and on where they "
+    "mislead. Most have sliders or switches to play with; every tab has exercises that tell "
+    "you whether your answer is right, and the last one is a self-check. Every number is "
+    "computed live from data generated on this page. Start at 1, or jump to any tab."
 )
 tabs = st.tabs(LABELS, key=SECTION_KEY, bind="query-params")
 for i, (tab, (label, draw)) in enumerate(zip(tabs, SECTIONS, strict=True)):

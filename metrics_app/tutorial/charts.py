@@ -20,14 +20,18 @@ __all__ = [
     "averages_chart",
     "bars_chart",
     "batch_chart",
+    "cells_chart",
     "cost_chart",
     "f1_chart",
     "fit_chart",
     "majority_chart",
     "multiclass_confusion_chart",
+    "pairs_chart",
     "pr_chart",
     "regions_chart",
     "roc_chart",
+    "separation_chart",
+    "strip_chart",
 ]
 
 _INK = "#111827"
@@ -62,6 +66,35 @@ def _rule_x(value: float, label: str) -> alt.Chart:
     )
 
 
+def _line_labels(
+    frame: pd.DataFrame, x: alt.X, y: alt.Y, series: str, colour: alt.Color, *, gap: float = 0.12
+) -> alt.Chart:
+    """Each line's name written on it, at its leftmost point.
+
+    A legend alone cannot say which of two overlapping lines is which, nor find a line
+    that lies on an axis. Labels closer than ``gap`` (in y units) are pushed down one
+    below the other, so none covers another.
+    """
+    x_field, y_field = x.to_dict()["field"], y.to_dict()["field"]
+    first = (
+        frame.dropna(subset=[y_field])
+        .sort_values(x_field)
+        .groupby(series, sort=False)
+        .head(1)
+        .sort_values(y_field, ascending=False)
+    )
+    placed, last = [], float("inf")
+    for value in first[y_field]:
+        last = min(float(value), last - gap)
+        placed.append(last)
+    labels = first.assign(**{y_field: placed})
+    return (
+        alt.Chart(labels)
+        .mark_text(align="left", baseline="bottom", dx=6, dy=-4, fontWeight="bold")
+        .encode(x=x, y=y, color=colour, text=alt.Text(field=series, type="nominal"))
+    )
+
+
 def _layer(*layers: alt.Chart, data: pd.DataFrame | None = None) -> alt.LayerChart:
     chart = alt.LayerChart(layer=list(layers), width="container", height=_HEIGHT)
     if data is not None:
@@ -84,7 +117,8 @@ def majority_chart(frame: pd.DataFrame, prevalence: float, accuracy: float) -> a
     x = alt.X(
         field="prevalence",
         type="quantitative",
-        scale=alt.Scale(type="log", domain=[0.001, 0.5]),
+        # nice=False: a log scale would otherwise round its ends out past the data.
+        scale=alt.Scale(type="log", domain=[0.001, 0.5], nice=False),
         axis=alt.Axis(format="%", values=[0.001, 0.01, 0.1, 0.5]),
         title="Share of payments that are fraud (log scale)",
     )
@@ -109,7 +143,8 @@ def majority_chart(frame: pd.DataFrame, prevalence: float, accuracy: float) -> a
             ],
         )
     )
-    return _layer(lines, _rule_x(prevalence, f"{prevalence:.1%} fraud"), dot, data=long)
+    labels = _line_labels(long, x, y, "metric", colour)
+    return _layer(lines, labels, _rule_x(prevalence, f"{prevalence:.1%} fraud"), dot, data=long)
 
 
 # --- 2. cost of errors ---------------------------------------------------------------------
@@ -220,13 +255,15 @@ def f1_chart(frame: pd.DataFrame, recall: float, current: Mapping[str, float]) -
 
 def _curve_chart(
     curves: pd.DataFrame,
-    points: pd.DataFrame,
+    points: pd.DataFrame | None,
     *,
     x_field: str,
     y_field: str,
     x_title: str,
     y_title: str,
     diagonal: bool,
+    chance: pd.DataFrame | None = None,
+    height: int = 300,
 ) -> alt.LayerChart:
     series = list(dict.fromkeys(curves["data"]))
     x = alt.X(field=x_field, type="quantitative", scale=alt.Scale(domain=[0, 1]), title=x_title)
@@ -239,30 +276,50 @@ def _curve_chart(
             .mark_line(color=_MUTED, strokeDash=[4, 4], strokeWidth=1)
             .encode(x=x, y=y)
         )
+    if chance is not None:
+        # Random scores give a flat PR curve at the prevalence: the floor to beat.
+        layers.append(
+            alt.Chart(chance)
+            .mark_rule(strokeDash=[4, 4], strokeWidth=1.5)
+            .encode(
+                y=alt.Y(field=y_field, type="quantitative"),
+                color=colour,
+                tooltip=[
+                    alt.Tooltip(field="data", type="nominal", title="Chance line of"),
+                    alt.Tooltip(field=y_field, type="quantitative", format=".3f"),
+                ],
+            )
+        )
     layers.append(
         alt.Chart(curves)
         .mark_line(strokeWidth=2.5, clip=True)
         .encode(x=x, y=y, color=colour, detail=alt.Detail(field="data", type="nominal"))
     )
-    layers.append(
-        alt.Chart(points.dropna(subset=[x_field, y_field]))
-        .mark_point(filled=True, size=120, stroke="white", strokeWidth=1.5)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            tooltip=[
-                alt.Tooltip(field="data", type="nominal", title="Data"),
-                alt.Tooltip(field=x_field, type="quantitative", format=".3f", title=x_title),
-                alt.Tooltip(field=y_field, type="quantitative", format=".3f", title=y_title),
-            ],
+    if points is not None:
+        layers.append(
+            alt.Chart(points.dropna(subset=[x_field, y_field]))
+            .mark_point(filled=True, size=120, stroke="white", strokeWidth=1.5)
+            .encode(
+                x=x,
+                y=y,
+                color=colour,
+                tooltip=[
+                    alt.Tooltip(field="data", type="nominal", title="Data"),
+                    alt.Tooltip(field=x_field, type="quantitative", format=".3f", title=x_title),
+                    alt.Tooltip(field=y_field, type="quantitative", format=".3f", title=y_title),
+                ],
+            )
         )
-    )
-    return alt.LayerChart(layer=layers, width="container", height=300)
+    return alt.LayerChart(layer=layers, width="container", height=height)
 
 
-def roc_chart(curves: pd.DataFrame, points: pd.DataFrame) -> alt.LayerChart:
-    """ROC curves (``fpr``, ``tpr``) of each ``data`` series, with the chance diagonal."""
+def roc_chart(
+    curves: pd.DataFrame, points: pd.DataFrame | None = None, *, height: int = 300
+) -> alt.LayerChart:
+    """ROC curves (``fpr``, ``tpr``) of each ``data`` series, with the chance diagonal.
+
+    ``points`` marks each series' operating point; none when it is None.
+    """
     return _curve_chart(
         curves,
         points,
@@ -271,11 +328,17 @@ def roc_chart(curves: pd.DataFrame, points: pd.DataFrame) -> alt.LayerChart:
         x_title="False positive rate",
         y_title="True positive rate (recall)",
         diagonal=True,
+        height=height,
     )
 
 
-def pr_chart(curves: pd.DataFrame, points: pd.DataFrame) -> alt.LayerChart:
-    """Precision-recall curves (``recall``, ``precision``) of each ``data`` series."""
+def pr_chart(
+    curves: pd.DataFrame, points: pd.DataFrame, chance: pd.DataFrame | None = None
+) -> alt.LayerChart:
+    """Precision-recall curves (``recall``, ``precision``) of each ``data`` series.
+
+    ``chance`` (``data``, ``precision``) draws each series' chance line, dashed.
+    """
     return _curve_chart(
         curves,
         points,
@@ -284,6 +347,7 @@ def pr_chart(curves: pd.DataFrame, points: pd.DataFrame) -> alt.LayerChart:
         x_title="Recall",
         y_title="Precision",
         diagonal=False,
+        chance=chance,
     )
 
 
@@ -425,7 +489,9 @@ def averages_chart(frame: pd.DataFrame, rare_recall: float) -> alt.LayerChart:
             ],
         )
     )
-    return _layer(line, _rule_x(rare_recall, f"{rare_recall:.0%} routed correctly"), data=frame)
+    labels = _line_labels(frame, x, y, "average", colour)
+    rule = _rule_x(rare_recall, f"{rare_recall:.0%} routed correctly")
+    return _layer(line, labels, rule, data=frame)
 
 
 def batch_chart(frame: pd.DataFrame, batch_size: int) -> alt.LayerChart:
@@ -434,7 +500,12 @@ def batch_chart(frame: pd.DataFrame, batch_size: int) -> alt.LayerChart:
     x = alt.X(
         field="batch_size",
         type="quantitative",
-        scale=alt.Scale(type="log", base=2),
+        scale=alt.Scale(
+            type="log",
+            base=2,
+            domain=[int(frame["batch_size"].min()), int(frame["batch_size"].max())],
+            nice=False,
+        ),
         axis=alt.Axis(values=sorted(set(frame["batch_size"])), format="d"),
         title="Batch size (log scale)",
     )
@@ -454,7 +525,9 @@ def batch_chart(frame: pd.DataFrame, batch_size: int) -> alt.LayerChart:
             ],
         )
     )
-    return _layer(line, _rule_x(batch_size, f"batch size {batch_size}"), data=frame.dropna())
+    labels = _line_labels(frame, x, y, "measure", colour)
+    rule = _rule_x(batch_size, f"batch size {batch_size}")
+    return _layer(line, labels, rule, data=frame.dropna())
 
 
 # --- 7. multiclass -------------------------------------------------------------------------------
@@ -524,3 +597,177 @@ def multiclass_confusion_chart(cm: np.ndarray, classes: Sequence[str]) -> alt.La
         .encode(x=x, y=y, text=alt.Text(field="count", type="quantitative", format=","))
     )
     return alt.LayerChart(layer=[rect, text], data=data, width=330, height=230)
+
+
+# --- the countable examples strip (lessons 2, 3 and 5) ---------------------------------------
+
+# Cell colours, the same in the strip's four pieces and in the 2x2 matrix beside it.
+_CELL_COLOURS = {"TP": "#009e73", "FN": "#d55e00", "FP": "#e69f00", "TN": "#9ca3af"}
+_CLASS_COLOURS = {"ill": "#cc0066", "healthy": "#0072b2"}
+
+
+def _cell_colour() -> alt.Color:
+    return alt.Color(
+        field="cell",
+        type="nominal",
+        scale=alt.Scale(domain=list(_CELL_COLOURS), range=list(_CELL_COLOURS.values())),
+        legend=None,
+    )
+
+
+def strip_chart(dots: pd.DataFrame, cells: pd.DataFrame, threshold: float) -> alt.LayerChart:
+    """Patients as dots on the score line, ill above and healthy below, cut at ``threshold``.
+
+    ``dots`` is :func:`metrics_app.tutorial.strip.strip_frame`; ``cells`` is
+    :func:`~metrics_app.tutorial.strip.cell_frame`, whose labels name the four pieces.
+    """
+    top = float(dots["level"].max()) + 1.2
+    bottom = float(dots["level"].min()) - 1.2
+    t = float(threshold)
+    spans = {"TP": (t, 1, 0, top), "FN": (0, t, 0, top), "FP": (t, 1, bottom, 0)}
+    spans["TN"] = (0, t, bottom, 0)
+    labels = dict(zip(cells["cell"], cells["label"], strict=True))
+    boxes = pd.DataFrame(
+        [
+            {
+                "cell": c,
+                "x": x0,
+                "x2": x1,
+                "y": y0,
+                "y2": y1,
+                "label": labels[c],
+                # Labels sit in the outer corner of each piece, away from the dots' middle.
+                "lx": x1 - 0.01 if c in ("TP", "FP") else x0 + 0.01,
+                "ly": y1 - 0.4 if y1 > 0 else y0 + 0.4,
+                "align": "right" if c in ("TP", "FP") else "left",
+            }
+            for c, (x0, x1, y0, y1) in spans.items()
+        ]
+    )
+    x = alt.X(field="x", type="quantitative", scale=alt.Scale(domain=[0, 1]), title="Test score")
+    y = alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(domain=[bottom, top]))
+    rects = (
+        alt.Chart(boxes)
+        .mark_rect(opacity=0.22)
+        .encode(
+            x=x,
+            x2=alt.X2(field="x2"),
+            y=y,
+            y2=alt.Y2(field="y2"),
+            color=_cell_colour(),
+            tooltip=alt.Tooltip(field="label", type="nominal", title="Cell"),
+        )
+    )
+    text = []
+    for align in ("left", "right"):
+        text.append(
+            alt.Chart(boxes[boxes["align"] == align])
+            .mark_text(align=align, fontWeight="bold", fontSize=13, color=_INK)
+            .encode(
+                x=alt.X(field="lx", type="quantitative"),
+                y=alt.Y(field="ly", type="quantitative"),
+                text=alt.Text(field="label", type="nominal"),
+            )
+        )
+    points = (
+        alt.Chart(dots)
+        .mark_circle(size=90, opacity=1, stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X(field="score", type="quantitative"),
+            y=alt.Y(field="level", type="quantitative"),
+            color=alt.Color(
+                field="row",
+                type="nominal",
+                title="True class",
+                scale=alt.Scale(domain=list(_CLASS_COLOURS), range=list(_CLASS_COLOURS.values())),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip(field="row", type="nominal", title="Patient"),
+                alt.Tooltip(field="score", type="quantitative", format=".2f", title="Score"),
+                alt.Tooltip(field="cell", type="nominal", title="Cell"),
+            ],
+        )
+    )
+    rule = _rule_x(t, f"threshold {t:.2f}")
+    # The height covers the legend and the axis too (about 90 px); then 16 px a stacked
+    # dot, so the dots (about 11 px wide) never touch.
+    height = 90 + round(16 * (top - bottom))
+    chart = alt.LayerChart(layer=[rects, *text, rule, points], width="container", height=height)
+    return chart.resolve_scale(color="independent")
+
+
+def cells_chart(cells: pd.DataFrame) -> alt.LayerChart:
+    """The four counts as a 2x2 matrix, each cell in its colour of :func:`strip_chart`."""
+    x = alt.X(
+        field="flag",
+        type="nominal",
+        sort=["yes", "no"],
+        title="Flagged?",
+        axis=alt.Axis(orient="top", labelAngle=0),
+    )
+    y = alt.Y(field="truth", type="nominal", sort=["ill", "healthy"], title=None)
+    base = alt.Chart(cells).encode(x=x, y=y)
+    return alt.LayerChart(
+        layer=[
+            base.mark_rect(opacity=0.45, stroke="white", strokeWidth=2).encode(
+                color=_cell_colour()
+            ),
+            base.mark_text(fontSize=16, fontWeight="bold", color=_INK).encode(
+                text=alt.Text(field="label", type="nominal")
+            ),
+        ],
+        width="container",
+        height=160,
+    )
+
+
+# --- 5. what ROC AUC means -------------------------------------------------------------------
+
+
+def separation_chart(histogram: pd.DataFrame) -> alt.Chart:
+    """The two classes' score histograms (``start``, ``end``, ``class``, ``count``), overlaid."""
+    return (
+        alt.Chart(histogram)
+        .mark_rect(opacity=0.55)
+        .encode(
+            x=alt.X(
+                field="start", type="quantitative", scale=alt.Scale(domain=[0, 1]), title="Score"
+            ),
+            x2=alt.X2(field="end"),
+            y=alt.Y(field="count", type="quantitative", stack=None, title="Examples"),
+            color=_colour("class", ["positive", "negative"], "Class", symbol="square"),
+            tooltip=[
+                alt.Tooltip(field="class", type="nominal", title="Class"),
+                alt.Tooltip(field="start", type="quantitative", format=".2f", title="From"),
+                alt.Tooltip(field="count", type="quantitative", title="Examples"),
+            ],
+        )
+        .properties(width="container", height=280)
+    )
+
+
+def pairs_chart(running: pd.DataFrame, auc: float) -> alt.LayerChart:
+    """The running win rate of random pairs (``pairs``, ``win_rate``) against the ROC AUC."""
+    top = int(running["pairs"].max())
+    x = alt.X(
+        field="pairs",
+        type="quantitative",
+        scale=alt.Scale(type="log", domain=[1, max(top, 10)]),
+        title="Pairs drawn (log scale)",
+    )
+    y = alt.Y(
+        field="win_rate", type="quantitative", scale=alt.Scale(domain=[0, 1]), title="Win rate"
+    )
+    line = alt.Chart(running).mark_line(color=_PALETTE[0], strokeWidth=2).encode(x=x, y=y)
+    target = (
+        alt.Chart(_ONE_ROW)
+        .mark_rule(color=_PALETTE[1], strokeDash=[5, 3], strokeWidth=1.5)
+        .encode(y=alt.YDatum(float(auc)), tooltip=alt.TooltipValue(f"ROC AUC {auc:.3f}"))
+    )
+    label = (
+        alt.Chart(_ONE_ROW)
+        .mark_text(align="left", dx=4, dy=-8, color=_PALETTE[1], fontWeight="bold")
+        .encode(x=alt.XDatum(1), y=alt.YDatum(float(auc)), text=alt.TextValue("ROC AUC"))
+    )
+    return alt.LayerChart(layer=[target, label, line], width="container", height=280)

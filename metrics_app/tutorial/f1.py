@@ -27,6 +27,8 @@ __all__ = [
     "f_cards",
     "f_scores",
     "fbeta_name",
+    "kappa_cards",
+    "kappa_parts",
     "plain_average",
 ]
 
@@ -172,4 +174,29 @@ def f_cards(point: OperatingPoint, beta: float) -> list[Card]:
         Card("Recall", fmt.decimal(point.recall)),
         Card("F1", fmt.decimal(point.f1)),
         Card(f"F-beta, β = {fmt.significant(beta)}", fmt.decimal(point.fbeta(beta))),
+    ]
+
+
+def kappa_parts(point: OperatingPoint) -> tuple[float, float, float]:
+    """Cohen's kappa of ``point`` in its parts: observed agreement, chance agreement, kappa.
+
+    ``p_o`` is the accuracy; ``p_e`` the agreement two raters with the same rates of
+    "yes" would reach by chance, ``flagged share x positive share + unflagged share x
+    negative share``; ``kappa = (p_o - p_e) / (1 - p_e)`` (NaN when ``p_e`` is 1).
+
+    >>> [round(v, 3) for v in kappa_parts(OperatingPoint(float("nan"), 24, 24, 176, 9776))]
+    [0.98, 0.975, 0.187]
+    """
+    n = point.tp + point.fp + point.fn + point.tn
+    flagged, positive = (point.tp + point.fp) / n, (point.tp + point.fn) / n
+    p_o = (point.tp + point.tn) / n
+    p_e = flagged * positive + (1 - flagged) * (1 - positive)
+    kappa = (p_o - p_e) / (1 - p_e) if p_e != 1 else float("nan")
+    return float(p_o), float(p_e), float(kappa)
+
+
+def kappa_cards(points: Mapping[str, OperatingPoint], names: Mapping[str, str]) -> list[Card]:
+    """Cohen's kappa of the model and each baseline of :func:`baselines`, as cards."""
+    return [
+        Card(f"Kappa: {names[key]}", fmt.decimal(kappa_parts(p)[2])) for key, p in points.items()
     ]

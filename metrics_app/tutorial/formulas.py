@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 
 from metrics_app.shared import format as fmt
-from metrics_app.shared.cards import Card
 from metrics_core import OperatingPoint
 
-__all__ = ["cell_cards", "f1_latex", "formula_latex"]
+__all__ = ["f1_latex", "formula_latex", "kappa_latex"]
 
 
 def _tex_count(x: float) -> str:
@@ -30,7 +29,7 @@ def _frac(top: str, bottom: str) -> str:
 
 
 def formula_latex(point: OperatingPoint) -> dict[str, str]:
-    """LaTeX of precision, recall, F1, specificity and accuracy with the counts filled in.
+    """LaTeX of precision, recall, F1, specificity, accuracy and FPR with the counts filled in.
 
     Parameters
     ----------
@@ -41,7 +40,7 @@ def formula_latex(point: OperatingPoint) -> dict[str, str]:
     -------
     dict of str to str
         One formula per metric, keyed "precision", "recall", "f1", "specificity",
-        "accuracy", in that order.
+        "accuracy", "fpr" (false positive rate, 1 - specificity), in that order.
     """
     tp, fp, fn, tn = (_tex_count(c) for c in (point.tp, point.fp, point.fn, point.tn))
     s_tp, s_fp, s_fn, s_tn = (r"\text{" + name + "}" for name in ("TP", "FP", "FN", "TN"))
@@ -64,10 +63,11 @@ def formula_latex(point: OperatingPoint) -> dict[str, str]:
             (f"{tp} + {tn}", f"{tp} + {fp} + {fn} + {tn}"),
             point.accuracy,
         ),
+        "fpr": ((s_fp, f"{s_fp} + {s_tn}"), (fp, f"{fp} + {tn}"), point.fpr),
     }
     out = {}
     for key, (symbols, numbers, value) in rows.items():
-        name = "F_1" if key == "f1" else r"\text{" + key + "}"
+        name = {"f1": "F_1", "fpr": r"\text{false positive rate}"}.get(key, r"\text{" + key + "}")
         out[key] = " = ".join([name, _frac(*symbols), _frac(*numbers), _tex_value(value)])
     return out
 
@@ -92,7 +92,10 @@ def f1_latex(point: OperatingPoint, beta: float = 1.0) -> str:
     )
 
 
-def cell_cards(point: OperatingPoint) -> list[Card]:
-    """The four counts of the confusion matrix at ``point``: TP, FP, FN, TN."""
-    cells = (("TP", point.tp), ("FP", point.fp), ("FN", point.fn), ("TN", point.tn))
-    return [Card(cell, fmt.count(value)) for cell, value in cells]
+def kappa_latex(p_o: float, p_e: float, kappa: float) -> str:
+    """Cohen's kappa with its observed and chance agreement filled in."""
+    return (
+        r"\kappa = \frac{p_o - p_e}{1 - p_e} = "
+        + _frac(f"{fmt.decimal(p_o, 4)} - {fmt.decimal(p_e, 4)}", f"1 - {fmt.decimal(p_e, 4)}")
+        + f" = {_tex_value(kappa)}"
+    )

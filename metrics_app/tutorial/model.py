@@ -16,11 +16,15 @@ Lessons, one module each
 1. accuracy paradox: :mod:`metrics_app.tutorial.paradox`
 2. precision or recall, the cost of errors: :mod:`metrics_app.tutorial.trade_off`
 3. formulas with the numbers in them: :mod:`metrics_app.tutorial.formulas`
-4. F1, F-beta and baselines: :mod:`metrics_app.tutorial.f1`
-5. ROC or PR under imbalance: :mod:`metrics_app.tutorial.roc_pr`
-6. pitfalls (leakage, overfitting, batches): :mod:`metrics_app.tutorial.pitfalls`
-7. multiclass averaging: :mod:`metrics_app.tutorial.multiclass`
-8. the self-check reuses the numbers of the seven others.
+4. F1 and F-beta, and
+5. baselines, balanced metrics and Cohen's kappa: :mod:`metrics_app.tutorial.f1`
+6. ROC or PR, what ROC AUC means: :mod:`metrics_app.tutorial.roc_pr`
+7. pitfalls (leakage, overfitting, batches, one-sided models): :mod:`metrics_app.tutorial.pitfalls`
+8. multiclass averaging and top-k accuracy: :mod:`metrics_app.tutorial.multiclass`
+9. the self-check reuses the numbers of the others.
+
+The countable examples strip (lessons 2, 3 and 6) is :mod:`metrics_app.tutorial.strip`;
+every lesson's exercises are data in :mod:`metrics_app.tutorial.exercises`.
 """
 
 from __future__ import annotations

@@ -12,18 +12,25 @@ import numpy as np
 import pandas as pd
 
 from metrics_app.shared import format as fmt
+from metrics_app.shared.cards import Card
 from metrics_app.tutorial.model import read_only
-from metrics_core import confusion_matrix, precision_recall_fscore_support
+from metrics_core import confusion_matrix, precision_recall_fscore_support, top_k_accuracy_score
 
 __all__ = [
     "AVERAGES",
+    "PHOTOS",
     "TICKETS",
+    "PhotoScenario",
     "TicketScenario",
     "average_f1",
+    "example_photos",
     "multiclass_averages_frame",
     "multiclass_report",
+    "photo_scores",
     "shown_tables",
     "ticket_predictions",
+    "top_k_cards",
+    "top_k_frame",
 ]
 
 #: The three ways to average per-class scores, in the order the page shows them.
@@ -142,3 +149,73 @@ def shown_tables(
 def average_f1(averages: pd.DataFrame, average: str) -> float:
     """The F1 of one of :data:`AVERAGES` in :func:`multiclass_report`'s averages table."""
     return float(averages.set_index("average").loc[average, "f1"])
+
+
+# --- top-k accuracy: a model that scores every class ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhotoScenario:
+    """Wildlife photos sorted into five species by a model that scores every species."""
+
+    classes: tuple[str, ...] = ("cat", "dog", "fox", "lynx", "wolf")  # sorted: score columns
+    n: int = 500
+    skill: float = 1.4  # how far the true species' score stands out, in noise SDs
+    seed: int = 8
+
+
+PHOTOS = PhotoScenario()
+
+
+def photo_scores(s: PhotoScenario = PHOTOS) -> tuple[np.ndarray, np.ndarray]:
+    """True species of each photo, and the model's scores (one column a species, rows sum to 1)."""
+    rng = np.random.default_rng(s.seed)
+    k = len(s.classes)
+    true = rng.integers(0, k, s.n)
+    latent = rng.normal(0.0, 1.0, (s.n, k))
+    latent[np.arange(s.n), true] += s.skill
+    scores = np.exp(latent - latent.max(axis=1, keepdims=True))
+    scores /= scores.sum(axis=1, keepdims=True)
+    y = np.asarray(s.classes)[true]
+    read_only(y, scores)
+    return y, scores
+
+
+def top_k_frame(s: PhotoScenario = PHOTOS) -> pd.DataFrame:
+    """Top-k accuracy of the photo model for every k: ``k``, ``accuracy``.
+
+    :func:`metrics_core.top_k_accuracy_score`, for k below the number of classes (at k
+    equal to it every photo is a hit, which says nothing).
+    """
+    y, scores = photo_scores(s)
+    ks = range(1, len(s.classes))
+    acc = [top_k_accuracy_score(y, scores, k=k, labels=list(s.classes)) for k in ks]
+    return pd.DataFrame({"k": list(ks), "accuracy": acc})
+
+
+def top_k_cards(frame: pd.DataFrame, k: int) -> list[Card]:
+    """Top-1 accuracy (plain accuracy) beside top-``k`` accuracy."""
+    acc = frame.set_index("k")["accuracy"]
+    return [
+        Card("Top-1 accuracy", fmt.percent(acc[1]), "The highest score is the true species"),
+        Card(
+            f"Top-{k} accuracy",
+            fmt.percent(acc[k]),
+            f"The true species is among the {k} highest scores",
+        ),
+    ]
+
+
+def example_photos(s: PhotoScenario = PHOTOS, rows: int = 5) -> pd.DataFrame:
+    """The first ``rows`` photos: true species, the model's three best guesses, as text."""
+    y, scores = photo_scores(s)
+    order = np.argsort(-scores[:rows], axis=1, kind="stable")
+    names = np.asarray(s.classes)
+    out = []
+    for i in range(rows):
+        guesses = [f"{names[j]} ({fmt.percent(scores[i, j], 0)})" for j in order[i, :3]]
+        rank = int(np.flatnonzero(names[order[i]] == y[i])[0]) + 1
+        out.append(
+            {"True species": y[i], "Best guesses": ", ".join(guesses), "Rank": fmt.count(rank)}
+        )
+    return pd.DataFrame(out)

@@ -34,6 +34,8 @@ __all__ = [
     "leakage_bars",
     "leakage_cards",
     "leakage_study",
+    "one_sided_models",
+    "one_sided_table",
     "overfitting_cards",
     "overfitting_study",
     "training_points",
@@ -370,5 +372,37 @@ def batch_table(r: Batches) -> pd.DataFrame:
                 ),
             }
             for name, title in BATCH_METRICS.items()
+        ]
+    )
+
+
+# --- 6d. ignoring precision or recall ----------------------------------------------------
+
+
+def one_sided_models(y: np.ndarray, scores: np.ndarray) -> dict[str, OperatingPoint]:
+    """Two models that each game one number: flag everything, or flag only the surest case.
+
+    "everything" flags every row: recall 100%, precision = the prevalence.
+    "surest" flags the single highest score: precision 100% if it is a positive,
+    recall one positive's worth.
+    """
+    everything = point_from_predictions(y, np.ones_like(y))
+    surest = np.zeros_like(y)
+    surest[int(np.argmax(scores))] = True
+    return {"everything": everything, "surest": point_from_predictions(y, surest)}
+
+
+def one_sided_table(models: dict[str, OperatingPoint], names: dict[str, str]) -> pd.DataFrame:
+    """Recall, precision and F1 of :func:`one_sided_models`, as text."""
+    return pd.DataFrame(
+        [
+            {
+                "Model": names[key],
+                "Flagged": fmt.count(p.tp + p.fp),
+                "Recall": fmt.percent(p.recall),
+                "Precision": fmt.percent(p.precision),
+                "F1": fmt.decimal(p.f1),
+            }
+            for key, p in models.items()
         ]
     )

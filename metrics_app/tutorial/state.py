@@ -14,25 +14,46 @@ import pandas as pd
 import streamlit as st
 
 from metrics_app.shared import session
-from metrics_app.tutorial import multiclass, paradox, pitfalls, roc_pr, trade_off
+from metrics_app.tutorial import (
+    exercises,
+    multiclass,
+    paradox,
+    pitfalls,
+    roc_pr,
+    strip,
+    trade_off,
+)
 from metrics_app.tutorial.model import Labelled, Scored, demo_scores
 
 __all__ = [
     "always_legit",
+    "answer_key",
     "averages_frame",
     "batch_curve",
     "batches",
+    "check_answer",
     "demo_data",
+    "draw_more_pairs",
+    "feedback",
     "follow_pending_link",
     "imbalanced",
     "leakage",
     "majority_frame",
+    "one_sided",
     "open_demo",
     "overfitting",
+    "pairs_drawn",
     "paradox_model",
+    "reset_pairs",
+    "roc_gallery",
+    "score",
+    "section_exercises",
+    "separation",
     "set_widget",
     "slider_costs",
+    "strip_patients",
     "tickets",
+    "top_k",
 ]
 
 _GOTO = "tutorial_goto_demo"  # a demo the explorer should open on the next run
@@ -111,7 +132,7 @@ def slider_costs(key: str) -> trade_off.SliderCosts:
 
 @st.cache_resource(max_entries=len(roc_pr.PREVALENCE_OPTIONS), show_spinner=False)
 def imbalanced(prevalence: float) -> roc_pr.ImbalancedSet:
-    """The model of section 5 on data with ``prevalence`` positives."""
+    """The model of section 6 on data with ``prevalence`` positives."""
     return roc_pr.imbalanced_set(prevalence)
 
 
@@ -154,3 +175,100 @@ def tickets(rare_recall: float) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
     """Per-class table, averages table and confusion matrix at ``rare_recall``."""
     y, pred = multiclass.ticket_predictions(rare_recall)
     return multiclass.multiclass_report(y, pred)
+
+
+# --- exercises ----------------------------------------------------------------------------
+
+_ANSWERS = "tutorial_answers"  # exercise key -> (answer last checked, whether it is right)
+
+
+def answer_key(ex: exercises.Exercise) -> str:
+    """Widget key of the answer of ``ex``."""
+    return f"answer_{ex.key}"
+
+
+@st.cache_resource(max_entries=len(exercises.SECTIONS), show_spinner=False)
+def section_exercises(section: str) -> tuple[exercises.Exercise, ...]:
+    """The exercises of ``section``, with their numbers computed (shared by every session)."""
+    return exercises.section_exercises(section)
+
+
+def check_answer(ex: exercises.Exercise) -> None:
+    """``on_click`` callback of an exercise's Check button: keep the answer given."""
+    given = st.session_state.get(answer_key(ex))
+    answers = st.session_state.setdefault(_ANSWERS, {})
+    if given is None:
+        answers.pop(ex.key, None)
+    else:
+        answers[ex.key] = (given, ex.check(given)[0])
+
+
+def feedback(ex: exercises.Exercise) -> tuple[bool, str] | None:
+    """Whether the checked answer of ``ex`` is right and why; None if none is checked.
+
+    An answer changed since it was checked shows no feedback until checked again.
+    """
+    given, _ = st.session_state.get(_ANSWERS, {}).get(ex.key, (None, False))
+    if given is None or given != st.session_state.get(answer_key(ex)):
+        return None
+    return ex.check(given)
+
+
+def score() -> tuple[int, int]:
+    """Exercises answered right, and answered, in this session (the last answer checked)."""
+    answers = st.session_state.get(_ANSWERS, {})
+    return sum(right for _, right in answers.values()), len(answers)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def strip_patients() -> roc_pr.ImbalancedSet:
+    """The sixty patients of the countable examples strip."""
+    return strip.patients()
+
+
+# --- what ROC AUC means -------------------------------------------------------------------
+
+_PAIRS = "auc_pairs"  # random pairs drawn so far in this session
+
+
+@st.cache_resource(max_entries=len(roc_pr.SEPARATIONS), show_spinner=False)
+def separation(shift: float) -> roc_pr.ImbalancedSet:
+    """Balanced data whose positives score ``shift`` standard deviations higher."""
+    return roc_pr.separation_set(shift)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def roc_gallery() -> dict[str, pd.DataFrame]:
+    """The ROC curves of the gallery of shapes."""
+    return roc_pr.gallery()
+
+
+def pairs_drawn() -> int:
+    """How many random pairs this session has drawn."""
+    return int(st.session_state.get(_PAIRS, 0))
+
+
+def draw_more_pairs(n: int) -> None:
+    """``on_click`` callback: draw ``n`` more random pairs."""
+    st.session_state[_PAIRS] = pairs_drawn() + n
+
+
+def reset_pairs() -> None:
+    """``on_click`` callback: forget the pairs drawn."""
+    st.session_state[_PAIRS] = 0
+
+
+# --- top-k accuracy and one-sided models --------------------------------------------------
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def top_k() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Top-k accuracy of the photo model for every k, and its first photos as text."""
+    return multiclass.top_k_frame(), multiclass.example_photos()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def one_sided() -> dict:
+    """The flag-everything and flag-the-surest models on the card fraud demo."""
+    d = demo_data("fraud", "model_score")
+    return pitfalls.one_sided_models(d.y, d.scores)

@@ -27,11 +27,12 @@ SECTIONS = (
     "1 · Accuracy paradox",
     "2 · Precision or recall?",
     "3 · Formulas",
-    "4 · F1 and baselines",
-    "5 · ROC or PR?",
-    "6 · Pitfalls",
-    "7 · Multiclass",
-    "8 · Check yourself",
+    "4 · F1 and F-beta",
+    "5 · Baselines",
+    "6 · ROC or PR?",
+    "7 · Pitfalls",
+    "8 · Multiclass",
+    "9 · Check yourself",
 )
 
 
@@ -42,9 +43,10 @@ HEADERS = dict(
             "The accuracy paradox",
             "Precision or recall?",
             "Formulas with the numbers in them",
-            "F1, F-beta and fair comparisons",
+            "F1 and F-beta",
+            "Baselines, balanced metrics and kappa",
             "ROC or PR when positives are rare?",
-            "Three pitfalls, demonstrated",
+            "Four pitfalls, demonstrated",
             "More than two classes: averaging",
             "Check yourself",
         ),
@@ -188,6 +190,18 @@ def test_trade_off_sliders(key: str, index: int, threshold: float) -> None:
 # --- 3. formulas --------------------------------------------------------------------------
 
 
+def _matrix_counts(at) -> dict[str, int]:
+    """Counts of the confusion matrix chart on the page, from the data sent to the browser."""
+    import pyarrow as pa
+
+    for el in at.get("vega_lite_chart"):
+        for ds in el.proto.datasets:
+            df = pa.ipc.open_stream(ds.data.data).read_pandas()
+            if {"cell", "actual", "predicted", "count"} <= set(df.columns):
+                return dict(zip(df["cell"], df["count"].astype(int), strict=True))
+    raise AssertionError("no confusion matrix chart")
+
+
 def test_formulas_follow_the_slider_and_equal_sklearn() -> None:
     at = tutorial(SECTIONS[2])
     d = tut.demo_scores("fraud", "model_score")
@@ -202,7 +216,13 @@ def test_formulas_follow_the_slider_and_equal_sklearn() -> None:
         assert latex[1].endswith(f"= {recall_score(d.y, flagged):.3f}")
         assert latex[2].endswith(f"= {f1_score(d.y, flagged):.3f}")
         assert latex[4].endswith(f"= {accuracy_score(d.y, flagged):.3f}")
-        assert metrics(at, "TP") == [f"{(flagged & d.y).sum():,}"]
+        # The counts are shown as a 2x2 matrix (its chart's data), not as cards.
+        assert _matrix_counts(at) == {
+            "TP": int((flagged & d.y).sum()),
+            "FP": int((flagged & ~d.y).sum()),
+            "FN": int((~flagged & d.y).sum()),
+            "TN": int((~flagged & ~d.y).sum()),
+        }
         shown.append(latex)
     assert shown[0] != shown[1]
     # Nothing flagged: precision is undefined, not 0.
@@ -238,7 +258,7 @@ def test_f1_sliders_and_sklearn() -> None:
 
 
 def test_baselines_table_equals_sklearn() -> None:
-    at = tutorial(SECTIONS[3])
+    at = tutorial(SECTIONS[4])
     table = frame(at, "MCC")
     lab = paradox.build_paradox_model().labelled
     model, majority, rand = (table.iloc[i] for i in range(3))
@@ -255,7 +275,7 @@ def test_baselines_table_equals_sklearn() -> None:
 
 
 def test_roc_pr_table_follows_widgets_and_equals_sklearn() -> None:
-    at = tutorial(SECTIONS[4])
+    at = tutorial(SECTIONS[5])
     for prevalence, t in ((0.01, 0.5), (0.1, 0.3)):
         at.select_slider(key="imbalance_prevalence").set_value(prevalence)
         at.slider(key="imbalance_threshold").set_value(t)
@@ -278,7 +298,7 @@ def test_roc_pr_table_follows_widgets_and_equals_sklearn() -> None:
 
 
 def test_leakage_toggle() -> None:
-    at = tutorial(SECTIONS[5])
+    at = tutorial(SECTIONS[6])
     study = pitfalls.leakage_study()
     for include, model in ((True, "leaky"), (False, "honest")):
         at.toggle(key="leak_include").set_value(include)
@@ -294,7 +314,7 @@ def test_leakage_toggle() -> None:
 
 
 def test_overfitting_slider() -> None:
-    at = tutorial(SECTIONS[5])
+    at = tutorial(SECTIONS[6])
     study = pitfalls.overfitting_study()
     seen = []
     for depth in (2, 12):
@@ -309,7 +329,7 @@ def test_overfitting_slider() -> None:
 
 
 def test_batch_size_slider_equals_sklearn_per_batch() -> None:
-    at = tutorial(SECTIONS[5])
+    at = tutorial(SECTIONS[6])
     key, score, t = pitfalls.BATCH_SOURCE
     d = tut.demo_scores(key, score)
     flagged = d.scores >= t
@@ -334,7 +354,7 @@ def test_batch_size_slider_equals_sklearn_per_batch() -> None:
 
 
 def test_multiclass_slider_and_sklearn() -> None:
-    at = tutorial(SECTIONS[6])
+    at = tutorial(SECTIONS[7])
     labels = list(multiclass.TICKETS.classes)
     macro_seen = []
     for r in (0.3, 0.0):
@@ -369,15 +389,23 @@ def test_multiclass_slider_and_sklearn() -> None:
 
 
 def test_quiz_answers_are_hidden_and_computed() -> None:
-    at = tutorial(SECTIONS[7])
-    quiz = at.main.expander  # the sidebar has an expander of its own
-    assert len(quiz) == 7
+    # The self-check asks with an answer widget and a Check button; nothing is explained
+    # before an answer is checked.
+    at = tutorial(SECTIONS[8])
+    assert len(at.main.radio) == 8
+    assert not at.success
+    assert not at.error
     lab = paradox.build_paradox_model().labelled
-    assert "98% accuracy but 12% recall" in quiz[0].label
-    answer = " ".join(m.value for m in quiz[0].markdown)
+    ready = at.radio(key="answer_quiz_ready")
+    assert "98% accuracy but 12% recall" in " ".join(m.value for m in at.markdown)
+    right = next(o for o in ready.options if o.startswith("No"))
+    ready.set_value(right)
+    at.button(key="check_quiz_ready").click()
+    rerun(at)
+    answer = " ".join(s.value for s in at.success)
     assert f"misses {(lab.y & ~lab.pred).sum()} of {lab.y.sum()}" in answer
     p = f1_lesson.counts_for(0.95, 0.10)
-    assert f"**No, it is {p.f1:.2f}.**" in " ".join(m.value for m in quiz[1].markdown)
+    assert f"No, it is {p.f1:.2f}" in at.radio(key="answer_quiz_f1").options
 
 
 # --- links to the explorer ----------------------------------------------------------------

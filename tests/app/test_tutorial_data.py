@@ -24,7 +24,7 @@ from sklearn.metrics import (
 
 from metrics_app.tutorial import charts as tch
 from metrics_app.tutorial import f1 as f1_lesson
-from metrics_app.tutorial import formulas, multiclass, paradox, pitfalls, roc_pr, trade_off
+from metrics_app.tutorial import formulas, multiclass, paradox, pitfalls, roc_pr, strip, trade_off
 from metrics_app.tutorial import model as tut
 from metrics_core import OperatingPoint
 
@@ -149,10 +149,13 @@ def test_formula_latex_shows_counts_and_sklearn_values() -> None:
         "f1": f1_score(d.y, flagged),
         "specificity": recall_score(~d.y, ~flagged),
         "accuracy": accuracy_score(d.y, flagged),
+        "fpr": 1 - recall_score(~d.y, ~flagged),
     }
     for name, value in expected.items():
         assert latex[name].endswith(f"= {value:.3f}"), name
-        assert f"{{{tp}}}" in latex[name] or f"{tp} +" in latex[name] or name == "specificity"
+        assert (
+            f"{{{tp}}}" in latex[name] or f"{tp} +" in latex[name] or name in ("specificity", "fpr")
+        )
 
 
 def test_formula_latex_undefined() -> None:
@@ -393,6 +396,10 @@ def test_chart_builders_give_valid_specs() -> None:
     curve = trade_off.slider_costs(_demo("spam", spam.score), replace(spam, cost_fp=20, cost_fn=1))
     key, score, t = pitfalls.BATCH_SOURCE
     d = _demo(key, score)
+    patients = strip.patients()
+    strip_frame = strip.strip_frame(patients, 0.5)
+    cells = strip.cell_frame(patients.sweep.at(0.5))
+    sep = roc_pr.separation_set(1.5)
     charts = [
         tch.majority_chart(paradox.majority_accuracy_frame(), 0.01, 0.99),
         tch.cost_chart(curve.frame, 0.0, curve.best_threshold, lo=spam.lo, hi=spam.hi),
@@ -414,6 +421,12 @@ def test_chart_builders_give_valid_specs() -> None:
         tch.batch_chart(pitfalls.batch_curve(d.y, d.scores, t), 32),
         tch.averages_chart(multiclass.multiclass_averages_frame(), 0.3),
         tch.multiclass_confusion_chart(cm, multiclass.TICKETS.classes),
+        tch.pr_chart(prs, pts, pd.DataFrame({"data": ["a", "b"], "precision": [0.5, 0.01]})),
+        tch.roc_chart(curves, height=200),
+        tch.strip_chart(strip_frame, cells, 0.5),
+        tch.cells_chart(cells),
+        tch.separation_chart(roc_pr.score_histogram(sep)),
+        tch.pairs_chart(roc_pr.draw_pairs(sep, 500).running, sep.roc_auc),
     ]
     for chart in charts:
         assert isinstance(chart, alt.TopLevelMixin)
