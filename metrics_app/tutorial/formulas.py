@@ -68,8 +68,17 @@ def formula_latex(point: OperatingPoint) -> dict[str, str]:
     out = {}
     for key, (symbols, numbers, value) in rows.items():
         name = {"f1": "F_1", "fpr": r"\text{false positive rate}"}.get(key, r"\text{" + key + "}")
-        out[key] = " = ".join([name, _frac(*symbols), _frac(*numbers), _tex_value(value)])
+        if key in _TWO_LINES:
+            # Four counts side by side overflow a 1024 px window: symbols above, numbers below.
+            lines = rf"\begin{{aligned}} {name} &= {_frac(*symbols)} \\ &= {_frac(*numbers)}"
+            out[key] = lines + rf" \end{{aligned}} = {_tex_value(value)}"
+        else:
+            out[key] = " = ".join([name, _frac(*symbols), _frac(*numbers), _tex_value(value)])
     return out
+
+
+#: The formulas long enough to be written on two lines.
+_TWO_LINES = frozenset({"f1", "accuracy"})
 
 
 def f1_latex(point: OperatingPoint, beta: float = 1.0) -> str:
