@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from metrics_app.data import DataError
-from metrics_app.operating_point.model import Constraint
+from metrics_app.operating_point.model import Constraint, first_values
 from metrics_app.shared.analysis import Analysis
 from metrics_core import (
     CostBreakdown,
@@ -284,3 +284,16 @@ def parse_card(data: bytes, *, fingerprint: str, columns: list[str]) -> Card:
         settings=settings,
         negate=negate,
     )
+
+
+def page_settings(an: Analysis, given: Mapping[str, object]) -> dict[str, object]:
+    """Every input of the operating-point page: ``given`` over the values of a first visit.
+
+    A first visit starts each input at its default, and the capacity and deployment
+    share from the file (:func:`~metrics_app.operating_point.model.first_values`), so a
+    report from the explorer, before the operating-point page was opened, states what
+    that page would show. Keys that are not inputs of the page are ignored.
+    """
+    base: dict[str, object] = {key: spec.default for key, spec in SETTINGS.items()}
+    base |= first_values(an)
+    return base | {key: value for key, value in given.items() if key in SETTINGS}

@@ -28,7 +28,10 @@ from metrics_core import (
     ThresholdChoice,
     Transition,
     at_prevalence,
+    average_precision_interval,
     bootstrap_intervals,
+    roc_auc_interval,
+    sweep_average_precision,
     sweep_sample,
     threshold_for_capacity,
     threshold_for_fpr,
@@ -670,3 +673,14 @@ def changed_rows_csv(
 
 def _cells(y: np.ndarray, flagged: np.ndarray) -> np.ndarray:
     return np.where(flagged, np.where(y, "TP", "FP"), np.where(y, "FN", "TN"))
+
+
+def ranking_intervals(an: Analysis, level: float) -> dict[str, Interval]:
+    """ROC AUC (DeLong) and average precision (logit) with their ``level`` intervals."""
+    sw = an.sweep
+    return {
+        "roc_auc": roc_auc_interval(sw, level),
+        "average_precision": average_precision_interval(
+            sw, level, average_precision=sweep_average_precision(sw)
+        ),
+    }

@@ -12,17 +12,17 @@ import streamlit as st
 
 from metrics_app.data import DataError, label_counts, read_amounts
 from metrics_app.data.guess import numeric_columns
-from metrics_app.operating_point.card import SETTINGS, Card, parse_card
+from metrics_app.operating_point.card import SETTINGS, Card, page_settings, parse_card
 from metrics_app.operating_point.model import (
     Constraint,
     ConstraintLevels,
     MissAmounts,
     constraint_results,
     cost_frame,
-    first_values,
     miss_amounts,
     threshold_b_start,
 )
+from metrics_app.operating_point.model import ranking_intervals as model_ranking_intervals
 from metrics_app.shared import format as fmt
 from metrics_app.shared import session
 from metrics_app.shared.analysis import Analysis
@@ -30,10 +30,7 @@ from metrics_core import (
     CostCurve,
     Costs,
     Interval,
-    average_precision_interval,
     cost_curve,
-    roc_auc_interval,
-    sweep_average_precision,
 )
 
 KEPT = "decision_settings"  # the page's inputs, kept across pages
@@ -55,10 +52,6 @@ def amount_options(frame: pd.DataFrame, used: tuple[str | None, ...]) -> list[st
     return options
 
 
-def _defaults(an: Analysis) -> dict[str, object]:
-    return {key: spec.default for key, spec in SETTINGS.items()} | first_values(an)
-
-
 def keep_settings(an: Analysis) -> None:
     """Put back the inputs' values before the widgets are drawn.
 
@@ -68,7 +61,7 @@ def keep_settings(an: Analysis) -> None:
     """
     state = st.session_state
     kept = state.setdefault(KEPT, {})
-    for key, default in _defaults(an).items():
+    for key, default in page_settings(an, {}).items():
         if key not in state:
             state[key] = kept.get(key, default)
 
@@ -148,13 +141,7 @@ def constraints_for(an: Analysis, levels: ConstraintLevels) -> list[Constraint]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _ranking(key: str, level: float, _an: Analysis) -> dict[str, Interval]:
-    sw = _an.sweep
-    return {
-        "roc_auc": roc_auc_interval(sw, level),
-        "average_precision": average_precision_interval(
-            sw, level, average_precision=sweep_average_precision(sw)
-        ),
-    }
+    return model_ranking_intervals(_an, level)
 
 
 def ranking_intervals(an: Analysis, level: float) -> dict[str, Interval]:

@@ -26,7 +26,7 @@ from metrics_app.data.guess import numeric_columns
 from metrics_app.explorer.model import exclusion_warning, metric_cards, summary_cards
 from metrics_app.operating_point import charts as decision_charts
 from metrics_app.operating_point import model as decision
-from metrics_app.operating_point.card import SETTINGS
+from metrics_app.operating_point.card import page_settings
 from metrics_app.report.charts import static_spec
 from metrics_app.shared import charts as shared_charts
 from metrics_app.shared import format as fmt
@@ -39,10 +39,7 @@ from metrics_core import (
     Costs,
     Interval,
     OperatingPoint,
-    average_precision_interval,
     cost_curve,
-    roc_auc_interval,
-    sweep_average_precision,
 )
 
 __all__ = [
@@ -56,8 +53,6 @@ __all__ = [
     "Table",
     "Text",
     "build_report",
-    "page_settings",
-    "ranking_intervals",
 ]
 
 md = fmt.escape_markdown
@@ -173,30 +168,6 @@ class Report:
 
 
 # --- inputs --------------------------------------------------------------------------------
-
-
-def page_settings(an: Analysis, given: Mapping[str, object]) -> dict[str, object]:
-    """Every input of the operating-point page: ``given`` over the values of a first visit.
-
-    A first visit starts each input at its default, and the capacity and deployment
-    share from the file (:func:`~metrics_app.operating_point.model.first_values`), so a
-    report from the explorer, before the operating-point page was opened, states what
-    that page would show. Keys that are not inputs of the page are ignored.
-    """
-    base: dict[str, object] = {key: spec.default for key, spec in SETTINGS.items()}
-    base |= decision.first_values(an)
-    return base | {key: value for key, value in given.items() if key in SETTINGS}
-
-
-def ranking_intervals(an: Analysis, level: float) -> dict[str, Interval]:
-    """ROC AUC (DeLong) and average precision (logit) with their ``level`` intervals."""
-    sw = an.sweep
-    return {
-        "roc_auc": roc_auc_interval(sw, level),
-        "average_precision": average_precision_interval(
-            sw, level, average_precision=sweep_average_precision(sw)
-        ),
-    }
 
 
 def _costs(settings: Mapping[str, object]) -> Costs | None:
@@ -853,7 +824,7 @@ def build_report(
     point = an.at(threshold)
     level = decision.from_percent(float(settings["ci_level"]))  # type: ignore[arg-type]
     intervals = decision.point_intervals(an, point, level)
-    ranking = ranking_intervals(an, level)
+    ranking = decision.ranking_intervals(an, level)
     model = curves.Model(an, curves.build_curve_data(an))
     cost, curve = _cost(an, frame, point, settings)
     cost_here = None if curve is None else fmt.money(curve.at(threshold).total)
