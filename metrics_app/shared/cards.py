@@ -5,6 +5,7 @@ No Streamlit here; :func:`metrics_app.shared.widgets.card_row` draws them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,11 +14,11 @@ __all__ = ["Card", "card_width"]
 # Widths in pixels, measured on Streamlit 1.67's default font with the metric value at the
 # size set in .streamlit/config.toml (theme.metricValueFontSize = 1.75rem, 28 px): a value
 # digit is 14 px wide and "%" 23 px, so 15 px a character keeps "100.00%" whole; a label or
-# note character is 6 px on average, 7 leaves room for wide letters; a bordered card adds
-# 32 px of padding, a help icon 22 px.
+# note character is 5.6-6.6 px on average, so 7 for labels and 6.5 for the smaller notes; a
+# bordered card adds 32 px of padding, a help icon 22 px.
 _VALUE_CHAR = 15
 _LABEL_CHAR = 7
-_NOTE_CHAR = 7
+_NOTE_CHAR = 6.5
 _PADDING = 32
 _HELP_ICON = 22
 MIN_WIDTH = 120
@@ -47,4 +48,4 @@ def card_width(cards: Sequence[Card]) -> int:
         label = len(card.label) * _LABEL_CHAR + (_HELP_ICON if card.help else 0)
         note = len(card.note) * _NOTE_CHAR + 16 if card.note else 0
         widest = max(widest, label, note, len(card.text) * _VALUE_CHAR)
-    return max(MIN_WIDTH, widest + _PADDING)
+    return max(MIN_WIDTH, math.ceil(widest) + _PADDING)

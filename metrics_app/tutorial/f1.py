@@ -191,8 +191,8 @@ def kappa_parts(point: OperatingPoint) -> tuple[float, float, float]:
     flagged, positive = (point.tp + point.fp) / n, (point.tp + point.fn) / n
     p_o = (point.tp + point.tn) / n
     p_e = flagged * positive + (1 - flagged) * (1 - positive)
-    kappa = (p_o - p_e) / (1 - p_e) if p_e != 1 else float("nan")
-    return float(p_o), float(p_e), float(kappa)
+    # Kappa itself comes from the core's one formula; p_o and p_e are shown to explain it.
+    return float(p_o), float(p_e), float(point.cohen_kappa)
 
 
 def kappa_cards(points: Mapping[str, OperatingPoint], names: Mapping[str, str]) -> list[Card]:

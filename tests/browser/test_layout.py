@@ -31,9 +31,8 @@ PAGES: dict[str, tuple[tuple[str | None, str], ...]] = {
     "/learn": (
         (None, "Fraud missed"),
         ("2 · Precision or recall?", "Recall"),
-        ("3 · Formulas", "TN"),
-        ("4 · F1 and baselines", "F-beta, β = 2"),
-        ("6 · Pitfalls", "Mean of batch F1, undefined left out"),
+        ("4 · F1 and F-beta", "F-beta, β = 2"),
+        ("7 · Pitfalls", "Mean of batch F1, undefined left out"),
     ),
 }
 
