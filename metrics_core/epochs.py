@@ -18,7 +18,7 @@ import numpy as np
 
 from metrics_core._sweep import Sweep, sweep_clean
 from metrics_core.gains import sweep_average_precision, sweep_roc_auc
-from metrics_core.groups import GroupPoints, group_points
+from metrics_core.groups import GroupPoints, _empty_sweep, group_blocks, group_points, group_sweeps
 
 __all__ = [
     "EpochCurves",
@@ -27,30 +27,6 @@ __all__ = [
     "epoch_curves_wide",
     "epoch_sweeps",
 ]
-
-
-def _empty_sweep() -> Sweep:
-    empty = np.empty(0, dtype=np.float64)
-    return Sweep(
-        thresholds=empty, tp=np.empty(0, np.int32), fp=np.empty(0, np.int32), n_pos=0, n_neg=0
-    )
-
-
-def _epoch_order(codes: np.ndarray, n_epochs: int) -> tuple[np.ndarray | None, np.ndarray]:
-    """Rows in epoch order (``None`` when they already are) and each epoch's bounds.
-
-    Files written one epoch after another are already in epoch order, so a
-    linear check saves the sort; otherwise one stable sort of the small
-    integer codes (a radix sort in numpy) groups the rows.
-    """
-    small = np.uint8 if n_epochs <= 256 else (np.uint16 if n_epochs <= 65536 else np.int64)
-    c = codes.astype(small, copy=False)
-    order = None
-    if c.shape[0] > 1 and bool(np.any(c[1:] < c[:-1])):
-        order = np.argsort(c, kind="stable")
-        c = c[order]
-    bounds = np.searchsorted(c, np.arange(n_epochs + 1), side="left")
-    return order, bounds
 
 
 def epoch_sweeps(
@@ -80,23 +56,14 @@ def epoch_sweeps(
     in a file appended to epoch after epoch); each epoch's block is then
     sorted by score on its own, which is the one sort by (epoch, score).
     """
-    return tuple(
-        sweep_clean(yb, sb) if yb.shape[0] else _empty_sweep()
-        for yb, sb in _blocks(y, s, codes, n_epochs)
-    )
+    return group_sweeps(y, s, codes, n_epochs)
 
 
 def _blocks(
     y: np.ndarray, s: np.ndarray, codes: np.ndarray, n_epochs: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each epoch's labels and scores, as slices of one epoch-ordered copy (or views)."""
-    order, bounds = _epoch_order(np.asarray(codes), n_epochs)
-    if order is not None:
-        y, s = y[order], s[order]
-    return [
-        (y[lo:hi], s[lo:hi])
-        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
-    ]
+    """Each epoch's labels and scores (the groups of :func:`metrics_core.groups.group_blocks`)."""
+    return [(yb, sb) for yb, sb, _ in group_blocks(y, s, codes, n_epochs)]
 
 
 def _row_losses(y: np.ndarray, p: np.ndarray) -> np.ndarray:

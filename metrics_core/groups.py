@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from metrics_core._sweep import OperatingPoint, Sweep, _check_threshold, _CountMetrics
+from metrics_core._sweep import OperatingPoint, Sweep, _check_threshold, _CountMetrics, sweep_clean
 from metrics_core.decision import Costs, cost_curve
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Gap",
     "GroupPoints",
     "GroupThresholds",
+    "group_blocks",
     "group_gaps",
     "group_points",
     "group_sweeps",
@@ -68,56 +69,55 @@ def group_sweeps(
     Returns
     -------
     tuple of Sweep
-        ``sweeps[g]`` equals ``sweep(y[codes == g], s[codes == g])`` (weighted
-        counts equal to rounding: they are summed in another order).
+        ``sweeps[g]`` equals ``sweep(y[codes == g], s[codes == g])`` exactly (with the
+        group's weights, when given).
 
     Notes
     -----
-    The rows are sorted by score once (stable), then by group with a stable
-    sort of the small integer codes (a radix sort in numpy), which leaves
-    each group's rows in score order. Cumulative sums over that one order
-    give every group's counts at every distinct score.
+    The rows are put in group order once (no sort when they already are, as in a file
+    written one group or epoch after another; else one stable sort of the small integer
+    codes, a radix sort in numpy); each group's block is then swept on its own, which is
+    the one sort by (group, score).
     """
-    s = np.asarray(s, dtype=np.float64) + 0.0  # -0.0 and 0.0 are one threshold
-    codes = np.asarray(codes)
-    if w is not None:
-        keep = w > 0
-        if not keep.all():
-            y, s, codes, w = y[keep], s[keep], codes[keep], w[keep]
-    small = np.uint8 if n_groups <= 256 else (np.uint16 if n_groups <= 65536 else np.int64)
-    order = np.argsort(s, kind="stable")
-    order = order[np.argsort(codes.astype(small)[order], kind="stable")]
-    c = codes[order]
-    v = s[order]
-    pos = y[order].astype(np.float64 if w is not None else np.int64)
-    if w is not None:
-        ww = w[order]
-        pos *= ww
-        neg = ww - pos
-    else:
-        neg = 1 - pos
-    n = v.shape[0]
-    # Row i starts a threshold when its (group, score) differs from row i - 1.
-    new = np.ones(n, dtype=bool)
-    if n > 1:
-        new[1:] = (c[1:] != c[:-1]) | (v[1:] != v[:-1])
-    starts = np.flatnonzero(new)
-    bounds = np.searchsorted(c, np.arange(n_groups + 1), side="left")
-    zero = np.zeros(1, dtype=pos.dtype)
-    cum_pos = np.concatenate((zero, np.cumsum(pos)))
-    cum_neg = np.concatenate((zero, np.cumsum(neg)))
-    out = []
-    for g in range(n_groups):
-        lo, hi = int(bounds[g]), int(bounds[g + 1])
-        a, b = np.searchsorted(starts, [lo, hi])
-        st = starts[a:b]
-        # Counts at or above each distinct score: the group's total less what sorts below.
-        tp = (cum_pos[hi] - cum_pos[st])[::-1]
-        fp = (cum_neg[hi] - cum_neg[st])[::-1]
-        n_pos = (cum_pos[hi] - cum_pos[lo]).item()
-        n_neg = (cum_neg[hi] - cum_neg[lo]).item()
-        out.append(Sweep(thresholds=v[st][::-1], tp=tp, fp=fp, n_pos=n_pos, n_neg=n_neg))
-    return tuple(out)
+    return tuple(
+        sweep_clean(yb, sb, wb) if yb.shape[0] else _empty_sweep()
+        for yb, sb, wb in group_blocks(y, s, codes, n_groups, w)
+    )
+
+
+def group_blocks(
+    y: np.ndarray, s: np.ndarray, codes: np.ndarray, n_groups: int, w: np.ndarray | None = None
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+    """Each group's labels, scores and weights, as slices of one group-ordered copy (or views).
+
+    Scores of ``-0.0`` become ``0.0``, so the two are one threshold, as in :func:`sweep`.
+    """
+    s = np.asarray(s, dtype=np.float64) + 0.0
+    order, bounds = _code_order(np.asarray(codes), n_groups)
+    if order is not None:
+        y, s = y[order], s[order]
+        w = None if w is None else w[order]
+    spans = zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    return [(y[lo:hi], s[lo:hi], None if w is None else w[lo:hi]) for lo, hi in spans]
+
+
+def _code_order(codes: np.ndarray, n_codes: int) -> tuple[np.ndarray | None, np.ndarray]:
+    """Rows in code order (``None`` when they already are) and each code's bounds."""
+    small = np.uint8 if n_codes <= 256 else (np.uint16 if n_codes <= 65536 else np.int64)
+    c = codes.astype(small, copy=False)
+    order = None
+    if c.shape[0] > 1 and bool(np.any(c[1:] < c[:-1])):
+        order = np.argsort(c, kind="stable")
+        c = c[order]
+    bounds = np.searchsorted(c, np.arange(n_codes + 1), side="left")
+    return order, bounds
+
+
+def _empty_sweep() -> Sweep:
+    empty = np.empty(0, dtype=np.float64)
+    return Sweep(
+        thresholds=empty, tp=np.empty(0, np.int32), fp=np.empty(0, np.int32), n_pos=0, n_neg=0
+    )
 
 
 @dataclass(frozen=True, eq=False)
