@@ -13,11 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import numpy as np
-
 from metrics_app.data import DataError
 from metrics_app.operating_point.model import Constraint, first_values
 from metrics_app.shared.analysis import Analysis
+from metrics_app.shared.records import json_bytes, json_number, json_scalar
 from metrics_core import (
     CostBreakdown,
     Interval,
@@ -42,19 +41,6 @@ class Card:
     threshold: float
     settings: dict[str, object] = field(default_factory=dict)
     negate: bool = False
-
-
-def _json_number(x: float) -> float | None:
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def _json_scalar(x: object) -> object:
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
 
 
 def make_card(
@@ -82,9 +68,9 @@ def make_card(
 
     def iv(x: Interval) -> dict[str, object]:
         return {
-            "value": _json_number(x.estimate),
-            "low": _json_number(x.low),
-            "high": _json_number(x.high),
+            "value": json_number(x.estimate),
+            "low": json_number(x.low),
+            "high": json_number(x.high),
         }
 
     card: dict[str, object] = {
@@ -97,19 +83,19 @@ def make_card(
             "rows_used": prep.n_used,
             "rows_excluded": prep.n_excluded,
             "positives": prep.n_pos,
-            "prevalence": _json_number(prep.prevalence),
+            "prevalence": json_number(prep.prevalence),
         },
         "columns": {
             "label": label,
             "score": an.score_name,
-            "positive_label": _json_scalar(prep.positive),
+            "positive_label": json_scalar(prep.positive),
             "weight": weight,
             # The threshold is in the units of minus the column when the scores were negated.
             "negated": an.negated,
         },
         "rule": "predicted positive when score >= threshold",
         "threshold": threshold,
-        "counts": {k: _json_scalar(getattr(point, k)) for k in ("tp", "fp", "fn", "tn")},
+        "counts": {k: json_scalar(getattr(point, k)) for k in ("tp", "fp", "fn", "tn")},
         "metrics": {k: iv(v) for k, v in intervals.items()},
         "ranking": {k: iv(v) for k, v in ranking.items()},
         "intervals": {
@@ -124,22 +110,22 @@ def make_card(
         {
             "rule": c.name,
             "maximises": c.goal,
-            "threshold": None if c.choice is None else _json_number(c.choice.threshold),
+            "threshold": None if c.choice is None else json_number(c.choice.threshold),
         }
         for c in constraints
     ]
     if cost is not None and cheapest is not None:
         card["cost"] = {
-            "net_cost_at_threshold": _json_number(cost.total),
-            "cheapest_threshold": _json_number(cheapest.threshold),
-            "net_cost_at_cheapest": _json_number(cheapest.total),
+            "net_cost_at_threshold": json_number(cost.total),
+            "cheapest_threshold": json_number(cheapest.threshold),
+            "net_cost_at_cheapest": json_number(cheapest.total),
         }
     return card
 
 
 def card_bytes(card: Mapping[str, object]) -> bytes:
     """The card as indented JSON (strictly valid: no NaN or Infinity)."""
-    return json.dumps(card, indent=2, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return json_bytes(card)
 
 
 @dataclass(frozen=True)
