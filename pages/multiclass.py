@@ -15,6 +15,7 @@ from metrics_app.multiclass import charts as mc_charts
 from metrics_app.multiclass import model, report
 from metrics_app.multiclass import state as mc
 from metrics_app.multiclass.model import MulticlassAnalysis, Outcome, Rule
+from metrics_app.report import state as report_state
 from metrics_app.shared import format as fmt
 from metrics_app.shared import frame, session, widgets
 from metrics_app.shared.format import escape_markdown
@@ -308,11 +309,12 @@ def abstention_section(an: MulticlassAnalysis, result: Outcome) -> None:
 
 
 @st.fragment
-def decisions(an: MulticlassAnalysis) -> None:
-    """The rule, its cards, matrix and report: all rerun alone when the rule changes."""
+def decisions(an: MulticlassAnalysis, source: session.Source, label: str, spec: mc.Spec) -> None:
+    """The rule, its cards, matrix, report and downloads: rerun alone when the rule changes."""
     rule = rule_choice(an)
     if rule is None:
         return
+    mc.remember(source.id, label, spec, rule)  # the binary pages' report follows this rule
     names = list(an.data.names)
     with st.spinner("Predicting every row…"):
         result = mc.outcome(an, rule)
@@ -323,6 +325,7 @@ def decisions(an: MulticlassAnalysis) -> None:
         abstention_section(an, result)
     matrix_section(result, names)
     report_section(result, names)
+    report_state.download_multiclass(an, result)
 
 
 def curves_tab(an: MulticlassAnalysis) -> None:
@@ -430,7 +433,7 @@ def render(source: session.Source, selection: session.Selection) -> None:
     decide, curves, drill = st.tabs(TABS, key=mc.TAB_KEY, on_change="rerun")
     if decide.open:
         with decide:
-            decisions(an)
+            decisions(an, source, label, spec)
     if curves.open:
         with curves:
             curves_tab(an)

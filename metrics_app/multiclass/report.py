@@ -17,6 +17,7 @@ from metrics_app.multiclass.model import (
     MulticlassData,
     Outcome,
     Ranking,
+    Rule,
     total_cost,
 )
 from metrics_app.shared import format as fmt
@@ -34,6 +35,7 @@ __all__ = [
     "report_csv",
     "report_tables",
     "rule_cards",
+    "rule_sentence",
     "score_cards",
     "scores_sentence",
     "undecided_name",
@@ -112,6 +114,40 @@ def scores_sentence(data: MulticlassData) -> str:
             f"{fmt.significant(hi, 8)}), so each row was divided by its sum."
         )
     return "Probabilities: every row sums to 1, as predict_proba's do."
+
+
+def rule_sentence(rule: Rule, data: MulticlassData) -> str:
+    """The decision rule and its settings in one Markdown sentence (names escaped).
+
+    Per-class thresholds are listed with their classes; a cost matrix is only named
+    (it is a table of its own).
+    """
+    md = fmt.escape_markdown
+    if rule.kind == "column":
+        return f"Each row gets the class written in **{md(data.prediction)}**, as in the file."
+    if rule.kind == "argmax":
+        return "Each row gets its class of highest score (the lowest class on a tie)."
+    if rule.kind == "thresholds":
+        cuts = ", ".join(
+            f"{md(name)} ≥ {fmt.threshold(t)}"
+            for name, t in zip(data.names, rule.thresholds, strict=True)
+        )
+        rest = "get their class of highest score" if rule.fallback == "argmax" else "stay undecided"
+        return (
+            "Each row gets the class of highest score among those whose score reaches "
+            f"their own threshold ({cuts}); rows that reach none {rest}."
+        )
+    if rule.kind == "cost":
+        return (
+            "Each row gets the class of least expected cost under its probabilities and "
+            "the cost matrix below (rows: true class, columns: predicted class)."
+        )
+    if rule.kind == "abstain":
+        return (
+            "Each row gets its class of highest score, unless that score is below "
+            f"{fmt.threshold(rule.min_top)}: then it stays undecided."
+        )
+    raise ValueError(f"Unknown rule {rule.kind!r}.")
 
 
 def rule_cards(result: Outcome) -> list[Card]:

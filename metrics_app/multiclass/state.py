@@ -28,7 +28,9 @@ from metrics_app.multiclass.model import (
 from metrics_app.shared import session
 
 __all__ = [
+    "CHOSEN",
     "TAB_KEY",
+    "Chosen",
     "Spec",
     "abstention",
     "analysis",
@@ -40,12 +42,16 @@ __all__ = [
     "matching",
     "outcome",
     "ranking",
+    "remember",
     "spec_key",
     "top_k",
 ]
 
 #: Widget key of the page's tabs.
 TAB_KEY = "mc_tab"
+
+#: Session key of the last column choice and rule drawn on the page (a :class:`Chosen`).
+CHOSEN = "mc_chosen"
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,25 @@ class Spec:
     prediction: str | None = None
     kind: Literal["detect", "probability", "score"] = "detect"
     softmax: bool = False
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The page's column choice and decision rule for one source and label column.
+
+    The binary pages' report reads it, so that a file with three or more classes is
+    reported with the rule the multiclass page shows.
+    """
+
+    source_id: str
+    label: str
+    spec: Spec
+    rule: Rule
+
+
+def remember(source_id: str, label: str, spec: Spec, rule: Rule) -> None:
+    """Keep the column choice and rule drawn now (see :class:`Chosen`)."""
+    st.session_state[CHOSEN] = Chosen(source_id, label, spec, rule)
 
 
 def key(kind: str, *parts: object) -> str:

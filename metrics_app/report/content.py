@@ -787,6 +787,7 @@ def build_report(
     created: datetime | None = None,
     card: Mapping[str, Any] | None = None,
     same_data: bool = True,
+    extra: Sequence[Section] = (),
 ) -> Report:
     """Everything the report states about the operating point ``threshold`` of ``an``.
 
@@ -814,6 +815,9 @@ def build_report(
         An operating-point card (as JSON) to compare with: adds "Compared with the card".
     same_data : bool, default=True
         Whether ``card`` was made from this very data (else: new data, same columns).
+    extra : sequence of Section, optional
+        Sections to end with (the multiclass page's rule, matrix and report, see
+        :func:`metrics_app.report.multiclass.multiclass_sections`).
 
     Returns
     -------
@@ -840,6 +844,7 @@ def build_report(
         cost,
         _constraints(an, point, settings),
         _base_rate(an, point, settings),
+        *extra,
     ]
     return Report(
         title=f"Operating point of {data_name}",
