@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -28,6 +29,39 @@ def _check_labels(values: np.ndarray, name: str) -> np.ndarray:
 
 def _is_text(a: np.ndarray) -> bool:
     return a.dtype.kind in "USO" and a.size > 0 and isinstance(a.flat[0], str | bytes)
+
+
+# Integer labels spanning at most this many values are mapped with a lookup table (one
+# gather per sample) instead of a binary search (log2 of the number of labels per sample).
+_MAX_TABLE_SPAN = 1 << 16
+
+
+def _indexer(order: np.ndarray, *values: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A map from labels to their position in ``order``; ``len(order)`` marks "not listed"."""
+    n = order.size
+    integers = all(a.dtype.kind in "biu" for a in (order, *values))
+    if integers and n and int(order.max()) - int(order.min()) < _MAX_TABLE_SPAN:
+        lo, hi = int(order.min()), int(order.max())
+        table = np.full(hi - lo + 1, n, dtype=np.intp)
+        # Written last to first: a label listed twice maps to its first position, as
+        # with the binary search below.
+        table[order[::-1].astype(np.int64) - lo] = np.arange(n)[::-1]
+
+        def by_table(a: np.ndarray) -> np.ndarray:
+            a = a.astype(np.int64, copy=False)
+            inside = (a >= lo) & (a <= hi)
+            return np.where(inside, table[np.clip(a, lo, hi) - lo], n)
+
+        return by_table
+    sorter = np.argsort(order, kind="stable")
+    sorted_order = order[sorter]
+
+    def by_search(a: np.ndarray) -> np.ndarray:
+        pos = np.searchsorted(sorted_order, a).clip(max=max(n - 1, 0))
+        found = sorted_order[pos] == a if n else np.zeros(a.shape, bool)
+        return np.where(found, sorter[pos], n)
+
+    return by_search
 
 
 def confusion_matrix(
@@ -94,19 +128,11 @@ def confusion_matrix(
             raise ValueError("'labels' should contain at least one label.")
         if t.size == 0:
             return np.zeros((order.size, order.size), dtype=np.int64)
-        if not np.isin(t, order).any():
-            raise ValueError("At least one label specified in 'labels' must be in y_true.")
     n = order.size
-    # Map labels to their index in ``order`` (n marks "not listed").
-    sorter = np.argsort(order, kind="stable")
-    sorted_order = order[sorter]
-
-    def index(values: np.ndarray) -> np.ndarray:
-        pos = np.searchsorted(sorted_order, values).clip(max=max(n - 1, 0))
-        found = sorted_order[pos] == values if n else np.zeros(values.shape, bool)
-        return np.where(found, sorter[pos], n)
-
+    index = _indexer(order, t, p)
     ti, pi = index(t), index(p)
+    if labels is not None and not (ti < n).any():
+        raise ValueError("At least one label specified in 'labels' must be in y_true.")
     listed = (ti < n) & (pi < n)
     if not listed.all():
         ti, pi = ti[listed], pi[listed]

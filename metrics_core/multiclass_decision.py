@@ -117,10 +117,11 @@ def predict_with_thresholds(
         )
     if t.dtype.kind not in "biuf" or np.isnan(t).any():
         raise ValueError("thresholds must be real numbers (±inf allowed), not NaN.")
-    eligible = s >= t
-    # Scores are finite, so -inf marks exactly the ineligible cells.
-    index = np.argmax(np.where(eligible, s, -np.inf), axis=1)
-    undecided = ~eligible.any(axis=1)
+    # Scores are finite, so -inf marks exactly the ineligible cells, and a row whose
+    # highest cell is -inf has no eligible class (one pass fewer than eligible.any()).
+    masked = np.where(s >= t, s, -np.inf)
+    index = np.argmax(masked, axis=1)
+    undecided = np.take_along_axis(masked, index[:, None], axis=1)[:, 0] == -np.inf
     if undecided.any():
         index[undecided] = np.argmax(s[undecided], axis=1) if fallback == "argmax" else ABSTAIN
     return index

@@ -339,6 +339,7 @@ LABEL_POOLS = [
     np.array([False, True]),
     np.array([-1, 1]),
     np.array([0, 1, 2, 5]),
+    np.array([-3, 0, 70_000]),  # integers too far apart for a lookup table
     np.array(["ant", "bee", "cat"]),
 ]
 
