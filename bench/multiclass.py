@@ -20,7 +20,8 @@ Each change is the time to predict every row and compute the matrix and every la
 run; the ranking against ``roc_auc_score`` (one-vs-rest macro and micro, one-vs-one) and
 ``average_precision_score`` (macro and micro) of the same scores. With ``--page`` the page's
 rerun after a change of threshold is also timed through AppTest (the whole script, sidebar
-included: an upper bound on a fragment rerun).
+included: an upper bound on a fragment rerun), once as AppTest runs it (compiling the scripts
+at every run) and once with the scripts compiled once, as a server runs them.
 
 Run::
 
@@ -35,6 +36,7 @@ targets (first analysis <= 2 s, a change <= 100 ms, a page rerun <= 300 ms).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
@@ -167,31 +169,37 @@ def bench_model(n: int, k: int, repeats: int) -> list[tuple[str, float, float | 
     return rows
 
 
-def bench_page(n: int, k: int, repeats: int) -> tuple[float, float]:
-    """Median wall ms of the page's first view and of a rerun after a threshold change."""
+def bench_page(n: int, k: int, repeats: int, *, compiled: bool) -> tuple[float, float]:
+    """Median wall ms of the page's first view and of a rerun after a threshold change.
+
+    With ``compiled``, the scripts are compiled once, as a server does
+    (:func:`bench.apptest.compiled_once`); else, as AppTest does, at every run.
+    """
     from streamlit.testing.v1 import AppTest
 
-    from bench.apptest import register_demo
+    from bench.apptest import compiled_once, register_demo
 
     key = register_demo(f"bench_mc_{n}", n, lambda: make_frame(n, k), ("p_1",))
-    at = AppTest.from_file(APP, default_timeout=900)
-    at.session_state["demo"] = key
-    at.run()
-    at.switch_page("pages/multiclass.py")
-    t0 = time.perf_counter()
-    at.run()
-    first = (time.perf_counter() - t0) * 1000
-    rule = next(w for w in at.segmented_control if w.key.startswith("mc_rule::"))
-    rule.set_value("thresholds").run()
-    walls = []
-    for i in range(repeats):
-        box = next(w for w in at.number_input if w.key.startswith("mc_thr::"))
-        box.set_value(round(0.2 + 0.01 * i, 2))
+    with compiled_once() if compiled else contextlib.nullcontext():
+        at = AppTest.from_file(APP, default_timeout=900)
+        at.session_state["demo"] = key
+        at.run()
+        at.switch_page("pages/multiclass.py")
         t0 = time.perf_counter()
         at.run()
-        walls.append((time.perf_counter() - t0) * 1000)
-        if at.exception:
-            raise RuntimeError(f"the app raised: {[e.message for e in at.exception]}")
+        first = (time.perf_counter() - t0) * 1000
+        rule = next(w for w in at.segmented_control if w.key.startswith("mc_rule::"))
+        rule.set_value("thresholds").run()
+        walls = []
+        for i in range(repeats):
+            box = next(w for w in at.number_input if w.key.startswith("mc_thr::"))
+            # Values not used before in this process: each rerun predicts every row anew.
+            box.set_value(round((0.5 if compiled else 0.2) + 0.01 * i, 2))
+            t0 = time.perf_counter()
+            at.run()
+            walls.append((time.perf_counter() - t0) * 1000)
+            if at.exception:
+                raise RuntimeError(f"the app raised: {[e.message for e in at.exception]}")
     return first, statistics.median(walls)
 
 
@@ -220,10 +228,12 @@ def main(argv: list[str] | None = None) -> int:
     slowest = max(rows[2:], key=lambda r: r[1])
     verdicts.append((f"slowest change ({slowest[0]})", slowest[1], TARGETS_MS["change"]))
     if args.page:
-        first, rerun = bench_page(n, k, args.repeats)
+        first, rerun = bench_page(n, k, args.repeats, compiled=False)
+        _, served = bench_page(n, k, args.repeats, compiled=True)
         print(f"| page, first view (AppTest) | {first:.0f} ms | | |")
-        print(f"| page rerun after a threshold (AppTest) | {rerun:.0f} ms | | |")
-        verdicts.append(("page rerun", rerun, TARGETS_MS["page"]))
+        print(f"| page rerun, threshold (AppTest, compiling every run) | {rerun:.0f} ms | | |")
+        print(f"| page rerun, threshold (compiled once, as served) | {served:.0f} ms | | |")
+        verdicts.append(("page rerun (compiled once, as served)", served, TARGETS_MS["page"]))
     print()
     for what, ms, target in verdicts:
         verdict = "PASS" if ms <= target else "MISS"
