@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -19,6 +20,7 @@ from metrics_app.data import DataError, counts, frame_fingerprint, label_counts,
 from metrics_app.data.counts import CountsInfo
 from metrics_app.data.demo import DEFAULT_DEMO, DEMOS, Demo, load_demo
 from metrics_app.data.guess import numeric_columns
+from metrics_app.launch import DATA_ENV, ServerData, find_data
 from metrics_app.shared import notices
 from metrics_app.shared.analysis import Analysis, analyse, one_click_thresholds
 
@@ -31,6 +33,9 @@ CURRENT = "current_threshold"  # the threshold every page uses
 SCOPE = "threshold_scope"  # Analysis.key the current threshold belongs to
 EXACT = "threshold_exact"  # the exact-number input
 SOURCE_ERROR = "source_error"  # why the last upload could not be read
+SERVER_ERROR = "server_error"  # why the server's data could not be read
+SERVER_DATA = "server_data"  # token of the server's data set this session shows ("" for none)
+SERVER_LINK_GONE = "server_link_gone"  # the link named a data set the server no longer has
 SELECTION_ERROR = "selection_error"  # why the chosen label column cannot be used
 _PAGE = "page"  # the page of the last full run
 _SEEDED = "threshold_widgets_seeded"  # threshold widgets seeded since entering the page
@@ -42,7 +47,7 @@ _PENDING = "threshold_pending"  # a slider value to put back before the slider i
 
 @dataclass(frozen=True, eq=False)
 class Source:
-    """A table to analyse: a built-in demo or an uploaded file."""
+    """A table to analyse: a built-in demo, an uploaded file or the server's data."""
 
     id: str
     name: str
@@ -50,6 +55,7 @@ class Source:
     demo: Demo | None = None
     fingerprint: str = ""
     counts: CountsInfo | None = None  # set for a score, n_pos, n_neg counts file
+    server: ServerData | None = None  # set for data the server was started on
 
 
 @dataclass(frozen=True)
@@ -91,13 +97,85 @@ def upload_frame(
     ``score, n_pos, n_neg`` counts file comes back in the long layout
     (``score, label, count``), which every page reads like any labelled table.
     """
-    raw = _upload.getvalue()
+    return _table(_upload.getvalue(), name)
+
+
+def _table(raw: bytes, name: str) -> tuple[pd.DataFrame, str, CountsInfo | None]:
     frame = read_table(raw, name)
     info = None
     if counts.is_wide_counts(frame):
         info = counts.counts_info(frame, raw)
         frame = counts.to_long(frame, info.positive, info.negative)
     return frame, hashlib.sha256(raw).hexdigest(), info
+
+
+# --- data the server was started on (threshold-lab app, explore) ---------------------
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _server_entry(folder: str, token: str) -> ServerData | None:
+    return find_data(folder, token)
+
+
+def server_data() -> ServerData | None:
+    """The server's data set this session shows, or ``None`` when it was started on none.
+
+    The launcher names the data folder in the environment (never the browser). A session
+    picks its data set once, on its first run: the one its link names (``?data=<token>``),
+    else the newest; later data sets (another ``explore()`` call) get links of their own,
+    so the data never changes under an open page.
+    """
+    folder = os.environ.get(DATA_ENV)
+    if not folder:
+        return None
+    state = st.session_state
+    if SERVER_DATA not in state:
+        wanted = st.query_params.get("data")
+        entry = _server_entry(folder, wanted) if wanted else None
+        state[SERVER_LINK_GONE] = bool(wanted) and entry is None
+        entry = entry or find_data(folder)
+        state[SERVER_DATA] = entry.token if entry else ""
+    token = state[SERVER_DATA]
+    return _server_entry(folder, token) if token else None
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def server_frame(token: str, path: str, name: str) -> tuple[pd.DataFrame, str, CountsInfo | None]:
+    """The server's data set ``token``, read as an upload of the same file would be.
+
+    Raises
+    ------
+    metrics_app.data.DataError
+        When the file cannot be read (the message says why).
+    """
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as err:
+        raise DataError(
+            f"The server cannot read its data file {name} any more ({err.strerror or err}). "
+            "Restart the app on a readable file, or choose a demo or an upload."
+        ) from err
+    return _table(raw, name)
+
+
+def server_source(entry: ServerData) -> Source:
+    """The server's data set ``entry`` as a source.
+
+    Raises
+    ------
+    metrics_app.data.DataError
+        When the file cannot be read (the message says why).
+    """
+    frame, digest, info = server_frame(entry.token, entry.path, entry.name)
+    return Source(
+        id=f"server:{entry.token}",
+        name=entry.name,
+        frame=frame,
+        fingerprint=digest,
+        counts=info,
+        server=entry,
+    )
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -216,7 +294,10 @@ def current_analysis() -> Analysis | None:
     source: Source | None = st.session_state.get(SOURCE)
     selection: Selection | None = st.session_state.get(SELECTION)
     if source is None or selection is None:
-        if source is None and st.session_state.get(SOURCE_ERROR):
+        if source is None and st.session_state.get(SERVER_ERROR):
+            error = st.session_state[SERVER_ERROR]
+            st.error(f"The server's data could not be used. {error}", icon=":material/error:")
+        elif source is None and st.session_state.get(SOURCE_ERROR):
             error = st.session_state[SOURCE_ERROR]
             st.error(f"The uploaded file could not be used. {error}", icon=":material/error:")
         elif source is not None and st.session_state.get(SELECTION_ERROR):

@@ -3,6 +3,8 @@
 Drawn by ``app.py`` on every page, so it stays put across pages; it leaves
 the chosen :class:`~metrics_app.session.Source` and
 :class:`~metrics_app.session.Selection` in session state for the pages.
+When the server was started on data (``threshold-lab app PATH``, ``explore()``),
+that data is one more source, first and chosen, beside the demos and the upload.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from metrics_app.data import ColumnGuess, DataError, guess_columns, guess_positi
 from metrics_app.data.counts import counts_column
 from metrics_app.data.demo import DEFAULT_DEMO, DEMOS
 from metrics_app.data.guess import column_of_class
+from metrics_app.data.prepare import match_positive
+from metrics_app.launch import ServerData
 from metrics_app.shared import session
 from metrics_app.shared.format import escape_markdown
 
 _UPLOADED = "uploaded_source"  # the last upload, kept while the uploader is not drawn
 _MODES = ("Demo data", "Upload a file")
+_SERVER_MODE = "Server data"  # shown as the data set's name
 _DEMO_IN_URL = "demo_in_url"  # the ?demo= value last seen or written
 
 
@@ -97,6 +102,24 @@ def _upload_source() -> session.Source | None:
     return source
 
 
+def _server_source(entry: ServerData) -> session.Source | None:
+    st.caption(f":material/dns: {escape_markdown(entry.note)}")
+    if st.session_state.get(session.SERVER_LINK_GONE):
+        st.warning(
+            "The link named data this server no longer has; its newest data is shown instead.",
+            icon=":material/link_off:",
+        )
+    try:
+        with st.spinner("Reading the server's data…"):
+            source = session.server_source(entry)
+    except DataError as err:
+        st.error(str(err), icon=":material/error:")
+        st.session_state[session.SERVER_ERROR] = str(err)
+        return None
+    st.session_state.pop(session.SERVER_ERROR, None)
+    return source
+
+
 def _index(options: list, value: object, key: str) -> int:
     """The default's position; 0 (no default) once the widget's key holds a value.
 
@@ -120,8 +143,11 @@ def _selection(source: session.Source) -> session.Selection | None:
     frame = source.frame
     columns = [str(c) for c in frame.columns]
     demo = source.demo
+    preset = source.server  # columns chosen by whoever started the server, if any
     guess = _guess(source.id, frame)
     default_label = demo.label if demo else ("label" if source.counts else guess.label)
+    if preset and preset.label and not source.counts:
+        default_label = preset.label
     label = st.selectbox(
         "Label column (the truth)",
         columns,
@@ -147,6 +173,9 @@ def _selection(source: session.Source) -> session.Selection | None:
         default_pos = source.counts.positive
     else:
         default_pos = guess_positive(values, list(counts.values()))
+    if preset and preset.positive is not None and label == preset.label and not source.counts:
+        matched = match_positive(values, preset.positive)
+        default_pos = values[matched[0]] if matched else default_pos
     positive_key, score_key = session.positive_key(source.id, label), session.score_key(source.id)
     positive = st.selectbox(
         "Positive class",
@@ -161,6 +190,8 @@ def _selection(source: session.Source) -> session.Selection | None:
     )
     if demo:
         default_score = demo.scores[0]
+    elif preset and preset.score and not source.counts:
+        default_score = preset.score
     else:
         default_score = own.get(positive) or (guess.scores[0] if guess.scores else None)
     score = st.selectbox(
@@ -184,6 +215,8 @@ def _selection(source: session.Source) -> session.Selection | None:
     weight_options: list[str | None] = [None, *(c for c in score_options if c != score)]
     counted = counts_column(frame)
     default_weight = demo.weight if demo else (guess.weight or counted)
+    if preset and preset.weight and not source.counts:
+        default_weight = preset.weight
     weight = st.selectbox(
         "Weight column (optional)",
         weight_options,
@@ -215,9 +248,24 @@ def data_sidebar() -> None:
     """Draw the data source and column choices into the sidebar."""
     with st.sidebar:
         st.subheader("Data", anchor=False)
+        entry = session.server_data()
         _demo_from_url()
-        mode = st.radio("Source", _MODES, key="source_mode", horizontal=True)
-        source = _demo_source() if mode == _MODES[0] else _upload_source()
+        modes = (_SERVER_MODE, *_MODES) if entry else _MODES
+        if st.session_state.get("source_mode", modes[0]) not in modes:
+            del st.session_state["source_mode"]  # the server's data is gone: back to the default
+        mode = st.radio(
+            "Source",
+            modes,
+            key="source_mode",
+            horizontal=True,
+            format_func=lambda m: escape_markdown(entry.name) if m == _SERVER_MODE and entry else m,
+        )
+        if mode == _SERVER_MODE and entry:
+            source = _server_source(entry)
+        elif mode == _MODES[0]:
+            source = _demo_source()
+        else:
+            source = _upload_source()
         st.session_state[session.SOURCE] = source
         if source is None:
             st.session_state[session.SELECTION] = None
