@@ -143,14 +143,19 @@ def _matrix(result: Outcome, names: list[str]) -> Section:
 
 def _report(result: Outcome, names: list[str]) -> Section:
     per_class, averages = mc_report.report_tables(result, names)
-    help_text = " ".join(f"**{name}**: {md(text)}" for name, text in mc_report.AVERAGE_HELP.items())
     return Section(
         "mc_report",
         "Per-class report",
         (
             _text_table("mc_report", per_class, 1, "As scikit-learn's classification report."),
             _text_table("mc_averages", averages, 1),
-            Text(help_text, "note"),
+            Facts(
+                tuple(
+                    (name, Cell(text))
+                    for name, text in mc_report.AVERAGE_HELP.items()
+                    if name in result.report  # "accuracy", or "micro avg" with undecided rows
+                )
+            ),
         ),
     )
 
