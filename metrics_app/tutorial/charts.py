@@ -10,6 +10,8 @@ model is :func:`metrics_app.shared.charts.confusion_chart`, shared with the expl
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -43,14 +45,19 @@ _ONE_ROW = alt.InlineData(values=[{}])
 
 
 def _colour(
-    field: str, domain: Sequence[str], title: str | None = None, *, symbol: str = "circle"
+    field: str,
+    domain: Sequence[str],
+    title: str | None = None,
+    *,
+    symbol: str = "circle",
+    legend: bool = True,
 ) -> alt.Color:
     return alt.Color(
         field=field,
         type="nominal",
         scale=alt.Scale(domain=list(domain), range=list(_PALETTE[: len(domain)])),
         title=title,
-        legend=alt.Legend(orient="top", labelLimit=320, symbolType=symbol),
+        legend=alt.Legend(orient="top", labelLimit=320, symbolType=symbol) if legend else None,
     )
 
 
@@ -64,6 +71,20 @@ def _rule_x(value: float, label: str) -> alt.Chart:
             tooltip=alt.TooltipValue(label),
         )
     )
+
+
+def _spread(values: Sequence[float], gap: float, lo: float = -math.inf) -> list[float]:
+    """Label positions for ``values`` (sorted high to low): each at least ``gap`` below the last.
+
+    A label is pushed down only as far as the one above it needs; when that pushes the
+    lowest below ``lo``, all of them move up together, so none leaves the axis.
+    """
+    placed, last = [], math.inf
+    for value in values:
+        last = min(float(value), last - gap)
+        placed.append(last)
+    short = lo - placed[-1] if placed else 0.0
+    return [p + short for p in placed] if short > 0 else placed
 
 
 def _line_labels(
@@ -83,11 +104,7 @@ def _line_labels(
         .head(1)
         .sort_values(y_field, ascending=False)
     )
-    placed, last = [], float("inf")
-    for value in first[y_field]:
-        last = min(float(value), last - gap)
-        placed.append(last)
-    labels = first.assign(**{y_field: placed})
+    labels = first.assign(**{y_field: _spread(first[y_field], gap)})
     return (
         alt.Chart(labels)
         .mark_text(align="left", baseline="bottom", dx=6, dy=-4, fontWeight="bold")
@@ -95,11 +112,105 @@ def _line_labels(
     )
 
 
-def _layer(*layers: alt.Chart, data: pd.DataFrame | None = None) -> alt.LayerChart:
-    chart = alt.LayerChart(layer=list(layers), width="container", height=_HEIGHT)
+# Height of one end label in pixels (bold 11 px text and a little air), for spacing them.
+_LABEL_PX = 15
+
+
+def _end_labels(
+    frame: pd.DataFrame,
+    x: alt.X,
+    y: alt.Y,
+    series: str,
+    *,
+    domain: Sequence[str],
+    y_domain: Sequence[float],
+    height: int,
+    names: Mapping[str, str] | None = None,
+    symbol: str = "circle",
+) -> tuple[alt.Chart, alt.Color]:
+    """Each line's name at its last point (largest x), in the line's colour, and that colour.
+
+    The label sits just right of the line's end, so the eye goes from a line to its name
+    without a legend. Labels whose ends lie closer than one label height are spread apart;
+    then the colour keeps its legend as well (the labels no longer touch their lines), else
+    it has none. ``names`` gives a label other than the series' value (default: the value).
+    """
+    x_field, y_field = x.to_dict()["field"], y.to_dict()["field"]
+    last = (
+        frame.dropna(subset=[y_field])
+        .sort_values(x_field, kind="stable")
+        .groupby(series, sort=False)
+        .tail(1)
+        .sort_values(y_field, ascending=False, kind="stable")
+    )
+    ends = last[y_field].astype(float).tolist()
+    gap = (float(y_domain[1]) - float(y_domain[0])) * _LABEL_PX / height
+    collide = any(a - b < gap for a, b in itertools.pairwise(ends))
+    colour = _colour(series, domain, symbol=symbol, legend=collide)
+    labels = pd.DataFrame(
+        {
+            x_field: last[x_field].to_numpy(),
+            y_field: _spread(ends, gap, float(y_domain[0])),
+            series: last[series].to_numpy(),
+            "label": [(names or {}).get(v, str(v)) for v in last[series]],
+        }
+    )
+    text = (
+        alt.Chart(labels)
+        .mark_text(align="left", baseline="middle", dx=8, fontWeight="bold", fontSize=12)
+        .encode(x=x, y=y, color=colour, text=alt.Text(field="label", type="nominal"))
+    )
+    return text, colour
+
+
+def _nice_bounds(lo: float, hi: float, intervals: int = 6) -> tuple[float, float, float]:
+    """``[lo, hi]`` widened to whole multiples of a round step, and the step.
+
+    The step is 1, 2, 2.5 or 5 times a power of ten: the smallest that covers the range
+    in at most ``intervals`` steps from one multiple to another, so the axis starts and
+    ends on a tick just outside the data.
+
+    >>> _nice_bounds(1234.0, 8790.0)
+    (0.0, 10000.0, 2000.0)
+    >>> _nice_bounds(7945.0, 31110.0)
+    (5000.0, 35000.0, 5000.0)
+    """
+    if not hi > lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    raw = (hi - lo) / intervals
+    power = 10.0 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10, 20, 25, 50, 100):
+        step = m * power
+        if step >= raw and math.ceil(hi / step) - math.floor(lo / step) <= intervals:
+            break
+    # Rounded to the step's own digits: 13 * 0.0001 is 0.0013000000000000002 otherwise.
+    digits = max(0, 2 - math.floor(math.log10(step)))
+    return (
+        round(math.floor(lo / step) * step, digits),
+        round(math.ceil(hi / step) * step, digits),
+        step,
+    )
+
+
+def _layer(
+    *layers: alt.Chart, data: pd.DataFrame | None = None, plot_height: int | None = None
+) -> alt.LayerChart:
+    """The layers as one chart the width of its column.
+
+    Without ``plot_height`` the chart, axes and legend included, is :data:`_HEIGHT` tall.
+    With it, the plotting area itself is ``plot_height`` tall (the width still fits the
+    column): labels placed in pixels, as :func:`_end_labels` places them, need that.
+    """
+    chart = alt.LayerChart(layer=list(layers), width="container", height=plot_height or _HEIGHT)
+    if plot_height is not None:
+        chart.autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
     if data is not None:
         chart.data = data
     return chart
+
+
+# Plot heights of the charts with end labels: with their axes, as tall as the others.
+_PLOT_HEIGHT = 190
 
 
 # --- 1. accuracy paradox ----------------------------------------------------------------------
@@ -153,25 +264,37 @@ def majority_chart(frame: pd.DataFrame, prevalence: float, accuracy: float) -> a
 def cost_chart(
     frame: pd.DataFrame, threshold: float, best_threshold: float, *, lo: float, hi: float
 ) -> alt.LayerChart:
-    """Total cost of errors against the threshold; current threshold dashed, cheapest dotted."""
+    """Total cost of errors against the threshold; current threshold dashed, cheapest dotted.
+
+    The x axis spans the lesson's slider, ``[lo, hi]``; the y axis the drawn costs, widened
+    to round numbers (:func:`_nice_bounds`). The line is named at its end and each rule at
+    the top, on its own side so that the two names never overlap.
+    """
     x = alt.X(
         field="threshold",
         type="quantitative",
         scale=alt.Scale(domain=[lo, hi], nice=False),
-        title="Threshold",
+        title="Threshold (flag a score at or above it)",
     )
+    bottom, top, step = _nice_bounds(float(frame["cost"].min()), float(frame["cost"].max()))
     y = alt.Y(
         field="cost",
         type="quantitative",
-        title="Total cost of errors",
-        axis=alt.Axis(format=",.0f"),
+        scale=alt.Scale(domain=[bottom, top], nice=False, zero=False),
+        axis=alt.Axis(format=_axis_format(step), values=_ticks(bottom, top, step)),
+        title="Total cost of errors (cost units)",
+    )
+    data = frame.assign(line=_COST_LINE)
+    name, colour = _end_labels(
+        data, x, y, "line", domain=[_COST_LINE], y_domain=[bottom, top], height=_PLOT_HEIGHT
     )
     line = (
         alt.Chart()
-        .mark_line(interpolate="step-before", strokeWidth=2, color=_PALETTE[0])
+        .mark_line(interpolate="step-before", strokeWidth=2)
         .encode(
             x=x,
             y=y,
+            color=colour,
             tooltip=[
                 alt.Tooltip(
                     field="threshold", type="quantitative", format=".3g", title="Threshold"
@@ -188,7 +311,63 @@ def cost_chart(
             tooltip=alt.TooltipValue(f"cheapest threshold {best_threshold:.3g}"),
         )
     )
-    return _layer(line, best, _rule_x(threshold, f"threshold {threshold:.3g}"), data=frame)
+    # One name per row, so that the two never overlap however close the rules are.
+    names = [
+        _rule_name(threshold, top, "your threshold", _INK, row=0, domain=(lo, hi)),
+        _rule_name(best_threshold, top, "cheapest", _PALETTE[2], row=1, domain=(lo, hi)),
+    ]
+    rule = _rule_x(threshold, f"threshold {threshold:.3g}")
+    return _layer(line, name, best, rule, *names, data=data, plot_height=_PLOT_HEIGHT)
+
+
+_COST_LINE = "total cost"
+
+
+def _ticks(bottom: float, top: float, step: float) -> list[float]:
+    """``bottom, bottom + step, ..., top``: a tick on each end of a :func:`_nice_bounds` axis."""
+    return [bottom + i * step for i in range(round((top - bottom) / step) + 1)]
+
+
+def _axis_format(step: float) -> str:
+    """A d3 format with thousands separators and as many decimals as ``step`` needs.
+
+    Never the SI or exponent notation d3 falls back to (``1.2k``, ``1e+4``).
+
+    >>> _axis_format(2000.0), _axis_format(2.5), _axis_format(0.05)
+    (',.0f', ',.1f', ',.2f')
+    """
+    decimals = 0
+    while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-9:
+        decimals += 1
+    return f",.{decimals}f"
+
+
+def _rule_name(
+    x: float, top: float, text: str, colour: str, *, row: int, domain: tuple[float, float]
+) -> alt.Chart:
+    """``text`` beside the top of the vertical rule at ``x``, in text row ``row`` (0 = top).
+
+    On the rule's right, unless the rule is in the right quarter of the x ``domain``:
+    then on its left, inside the plot.
+    """
+    lo, hi = domain
+    right = x <= lo + 0.75 * (hi - lo)
+    return (
+        alt.Chart(_ONE_ROW)
+        .mark_text(
+            align="left" if right else "right",
+            baseline="top",
+            dx=5 if right else -5,
+            dy=3 + row * _LABEL_PX,
+            color=colour,
+            fontWeight="bold",
+        )
+        .encode(
+            x=alt.XDatum(float(x), type="quantitative"),
+            y=alt.YDatum(float(top), type="quantitative"),
+            text=alt.TextValue(text),
+        )
+    )
 
 
 # --- 4. F1 and the plain average ------------------------------------------------------------
@@ -198,18 +377,33 @@ def f1_chart(frame: pd.DataFrame, recall: float, current: Mapping[str, float]) -
     """F1 (and F-beta) against recall at fixed precision, beside the plain average.
 
     ``frame`` is :func:`metrics_app.tutorial.f1.f1_recall_frame`; ``current``
-    maps each measure to its value at ``recall`` (drawn as points).
+    maps each measure to its value at ``recall`` (drawn as points). Both axes are rates
+    on [0, 1]; each line is named at its end, at a recall of 100%.
     """
     measures = list(dict.fromkeys(frame["measure"]))
     x = alt.X(
         field="recall",
         type="quantitative",
-        scale=alt.Scale(domain=[0, 1]),
+        scale=alt.Scale(domain=[0, 1], nice=False),
         axis=alt.Axis(format="%", values=[0, 0.2, 0.4, 0.6, 0.8, 1.0]),
-        title="Recall (precision held fixed)",
+        title="Recall: share of the positives found (precision held fixed)",
     )
-    y = alt.Y(field="value", type="quantitative", scale=alt.Scale(domain=[0, 1]), title="Score")
-    colour = _colour("measure", measures, symbol="stroke")
+    y = alt.Y(
+        field="value",
+        type="quantitative",
+        scale=alt.Scale(domain=[0, 1], nice=False),
+        title="Score (0 to 1)",
+    )
+    names, colour = _end_labels(
+        frame,
+        x,
+        y,
+        "measure",
+        domain=measures,
+        y_domain=[0, 1],
+        height=_PLOT_HEIGHT,
+        symbol="stroke",
+    )
     lines = (
         alt.Chart()
         .mark_line(strokeWidth=2.5)
@@ -247,7 +441,8 @@ def f1_chart(frame: pd.DataFrame, recall: float, current: Mapping[str, float]) -
             ],
         )
     )
-    return _layer(lines, _rule_x(recall, f"recall {recall:.0%}"), dots, data=frame)
+    rule = _rule_x(recall, f"recall {recall:.0%}")
+    return _layer(lines, names, rule, dots, data=frame, plot_height=_PLOT_HEIGHT)
 
 
 # --- 5. ROC and PR ------------------------------------------------------------------------
@@ -394,15 +589,35 @@ def bars_chart(frame: pd.DataFrame, *, groups: Sequence[str]) -> alt.Chart:
 
 
 def fit_chart(scores: pd.DataFrame, depth: int, metric: str, title: str) -> alt.LayerChart:
-    """Train and test ``metric`` against tree depth, with the chosen depth marked."""
+    """Train and test ``metric`` against tree depth, with the chosen depth marked.
+
+    The x axis spans the depths grown, the y axis the metric's whole range [0, 1]; each
+    line is named at its end, at the deepest tree.
+    """
+    depths = scores["depth"]
     x = alt.X(
         field="depth",
         type="quantitative",
-        title="Tree depth (model size)",
+        scale=alt.Scale(domain=[int(depths.min()), int(depths.max())], nice=False),
+        title="Tree depth (levels of splits)",
         axis=alt.Axis(tickMinStep=1),
     )
-    y = alt.Y(field=metric, type="quantitative", scale=alt.Scale(domain=[0.5, 1]), title=title)
-    colour = _colour("split", ["train", "test"])
+    y = alt.Y(
+        field=metric,
+        type="quantitative",
+        scale=alt.Scale(domain=[0, 1], nice=False),
+        title=f"{title} (0 to 1)",
+    )
+    names, colour = _end_labels(
+        scores,
+        x,
+        y,
+        "split",
+        domain=["train", "test"],
+        y_domain=[0, 1],
+        height=_FIT_HEIGHT,
+        names={"train": "training data", "test": "test data"},
+    )
     line = (
         alt.Chart()
         .mark_line(point=True, strokeWidth=2.5)
@@ -417,7 +632,12 @@ def fit_chart(scores: pd.DataFrame, depth: int, metric: str, title: str) -> alt.
             ],
         )
     )
-    return _layer(line, _rule_x(depth, f"depth {depth}"), data=scores).properties(height=300)
+    rule = _rule_x(depth, f"depth {depth}")
+    return _layer(line, names, rule, data=scores, plot_height=_FIT_HEIGHT)
+
+
+# The plot beside the square 300 x 300 map of the tree's regions: as tall, axes included.
+_FIT_HEIGHT = 230
 
 
 def regions_chart(
