@@ -11,14 +11,22 @@ without sorting again. Rule used everywhere: predicted positive when
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from metrics_core._sweep import Sweep, sweep_clean
-from metrics_core.gains import sweep_average_precision, sweep_roc_auc
-from metrics_core.groups import GroupPoints, _empty_sweep, group_blocks, group_points, group_sweeps
+from metrics_core.groups import (
+    _WORKERS,
+    GroupPoints,
+    _empty_sweep,
+    _in_threads,
+    group_blocks,
+    group_points,
+    group_sweeps,
+)
 
 __all__ = [
     "EpochCurves",
@@ -66,17 +74,79 @@ def _blocks(
     return [(yb, sb) for yb, sb, _ in group_blocks(y, s, codes, n_epochs)]
 
 
-def _row_losses(y: np.ndarray, p: np.ndarray) -> np.ndarray:
-    # As scikit-learn: the chosen class's probability, clipped to [eps, 1 - eps]
-    # after forming 1 - p (the negative class's probability is clip(1 - p)).
-    if p.shape[0] and not (float(p.min()) >= 0 and float(p.max()) <= 1):
+def _mean_log_loss(y: np.ndarray, p: np.ndarray, work: np.ndarray, negative: np.ndarray) -> float:
+    """Binary log loss of one epoch's rows, as scikit-learn computes it.
+
+    The chosen class's probability (``p`` for a positive, ``1 - p`` formed first for a
+    negative) is clipped to ``[eps, 1 - eps]``, and the losses are averaged in row order.
+    ``work`` (float64) and ``negative`` (bool), at least as long as ``p``, hold the
+    temporaries, reused from epoch to epoch: fresh memory costs more to touch than the
+    logarithms.
+    """
+    n = p.shape[0]
+    if n and not (float(p.min()) >= 0 and float(p.max()) <= 1):
         raise ValueError(
             "Log loss needs probabilities in [0, 1]; these scores leave that range. "
             "Pass probabilities (e.g. predict_proba(X)[:, 1]) or leave log loss out."
         )
     eps = np.finfo(p.dtype).eps
-    chosen = np.where(y, p, p.dtype.type(1) - p)
-    return -np.log(np.clip(chosen, eps, 1 - eps))
+    # |[negative] - p| is p for a positive (|0 - p|) and 1 - p for a negative, bit for bit
+    # the values np.where(y, p, 1 - p) picks, without its branch per row or its new array.
+    flip = np.logical_not(y, out=negative[:n])
+    # In the scores' own precision, as scikit-learn (float32 scores get a float32 array).
+    out = work[:n] if p.dtype == work.dtype else np.empty(n, dtype=p.dtype)
+    chosen = np.subtract(flip, p, out=out, dtype=p.dtype)
+    np.abs(chosen, out=chosen)
+    np.clip(chosen, eps, 1 - eps, out=chosen)
+    np.log(chosen, out=chosen)
+    # -mean(log) is bit for bit mean(-log): negation is exact and rounding is symmetric.
+    return -float(np.mean(chosen))
+
+
+#: Integers up to here are exact in float64 (a module constant so that tests can lower it).
+_FLOAT_EXACT = 2**53
+
+
+def _rank_summaries(sw: Sweep, work: np.ndarray) -> tuple[float, float]:
+    """ROC AUC and average precision of an unweighted sweep, from its integer counts.
+
+    The same sums as :func:`~metrics_core.sweep_roc_auc` (trapezoids between successive
+    thresholds, from the origin) and :func:`~metrics_core.sweep_average_precision`
+    (``sum((tp_i - tp_{i-1}) * precision_i) / n_pos``), in fewer passes: every count is
+    defined here, so no metric arrays with their undefined-value masks are formed, and the
+    temporaries are the rows of ``work`` (float64, shape ``(4, m)`` with ``m >= len(sw)``),
+    reused from epoch to epoch: fresh memory costs more to touch than the sums themselves.
+
+    Twice the AUC times ``n_pos * n_neg`` is an integer; it is summed exactly (float64
+    holds every partial sum while it stays below 2**53, else int64) and divided once.
+    That sum is an ``np.einsum``, not an ``np.dot``: ``np.dot`` goes to a multithreaded
+    BLAS whose threads compete with the epochs' own. The average precision is summed
+    pairwise (``np.sum``), as scikit-learn sums it.
+    """
+    n_pos, n_neg = sw.n_pos, sw.n_neg
+    if not n_pos:
+        return math.nan, math.nan
+    t = len(sw)
+    if 2 * n_pos * n_neg >= _FLOAT_EXACT:  # over 1e8 rows in one epoch: sum in int64
+        work = np.empty((4, t), dtype=np.int64)
+    # Ascending thresholds, the order the sweep was built in: cumulative counts fall.
+    tp, fp, a, b = work[0, :t], work[1, :t], work[2, : t - 1], work[3, : t - 1]
+    np.copyto(tp, sw.tp[::-1])
+    np.copyto(fp, sw.fp[::-1])
+    auc = math.nan
+    if n_neg:
+        # Twice the area: sum of (fp_j - fp_{j+1}) * (tp_j + tp_{j+1}), plus the step
+        # from the origin (nothing flagged) to the highest threshold.
+        np.subtract(fp[:-1], fp[1:], out=a)
+        np.add(tp[:-1], tp[1:], out=b)
+        twice = int(np.einsum("i,i", a, b)) + int(fp[-1]) * int(tp[-1])
+        auc = twice / (2 * n_pos * n_neg)
+    np.add(tp, fp, out=fp)  # rows flagged at each threshold: at least one
+    precision = np.divide(tp, fp, out=fp) if fp.dtype.kind == "f" else np.divide(tp, fp)
+    np.subtract(tp[:-1], tp[1:], out=a)  # positives gained at each step down
+    gained = np.multiply(a, precision[:-1], out=b) if b.dtype.kind == "f" else a * precision[:-1]
+    ap = (float(gained.sum()) + float(tp[-1]) * float(precision[-1])) / n_pos
+    return auc, max(0.0, ap)
 
 
 def best_epoch(values: np.ndarray, *, lower_is_better: bool = False) -> int:
@@ -146,27 +216,40 @@ class EpochCurves:
         return group_points(self.sweeps, threshold)
 
 
+#: Below this many rows in all, the epochs are swept in the calling thread only.
+_THREADED_ROWS = 200_000
+
+
 def _curves(blocks: Sequence[tuple[np.ndarray, np.ndarray]], probabilities: bool) -> EpochCurves:
     """Sweep, AUC, AP and log loss of each epoch, one epoch's block at a time.
 
-    Working per block keeps every temporary one epoch long (cache-sized), and sums each
-    epoch's losses over its own rows in row order, as scikit-learn does.
+    Everything about one epoch is computed while its block is in cache, with one set of
+    work arrays per thread, reused from epoch to epoch; each epoch's losses are summed over
+    its own rows in row order, as scikit-learn does. Epochs are independent, so large
+    inputs are shared among a few threads (epoch ``e`` goes to thread ``e % workers``);
+    the results do not depend on the number of threads.
     """
-    sweeps = tuple(sweep_clean(yb, sb) if yb.shape[0] else _empty_sweep() for yb, sb in blocks)
-    loss = np.full(len(sweeps), np.nan)
-    if probabilities:
-        for e, (yb, sb) in enumerate(blocks):
-            if yb.shape[0]:
-                loss[e] = float(np.mean(_row_losses(yb, sb)))
-    return EpochCurves(
-        sweeps=sweeps,
-        roc_auc=np.array([sweep_roc_auc(sw) for sw in sweeps], dtype=np.float64),
-        average_precision=np.array(
-            [sweep_average_precision(sw) if len(sw) else np.nan for sw in sweeps],
-            dtype=np.float64,
-        ),
-        log_loss=loss,
-    )
+    k = len(blocks)
+    sizes = [yb.shape[0] for yb, _ in blocks]
+    m = max(sizes, default=0)
+    sweeps: list[Sweep] = [_empty_sweep()] * k
+    auc, ap, loss = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
+    workers = _WORKERS if sum(sizes) >= _THREADED_ROWS else 1
+
+    def run(first: int, step: int) -> None:
+        work, negative = np.empty((4, m)), np.empty(m, dtype=bool)
+        for e in range(first, k, step):
+            yb, sb = blocks[e]
+            if not yb.shape[0]:
+                continue
+            sw = sweep_clean(yb, sb)
+            sweeps[e] = sw
+            auc[e], ap[e] = _rank_summaries(sw, work)
+            if probabilities:
+                loss[e] = _mean_log_loss(yb, sb, work[0], negative)
+
+    _in_threads(run, k, workers)
+    return EpochCurves(sweeps=tuple(sweeps), roc_auc=auc, average_precision=ap, log_loss=loss)
 
 
 def epoch_curves(

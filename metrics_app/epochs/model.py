@@ -279,22 +279,67 @@ def _negative_name(negatives: Sequence[object]) -> str:
     return str(negatives[0]) if len(negatives) == 1 else "negative"
 
 
+# Whole-number epochs spanning at most this many values are coded through a table (one
+# count and one gather per row); pandas' hash factorisation took over a second at 5e7 rows.
+_MAX_EPOCH_SPAN = 1 << 20
+
+
+def _table_codes(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each row's position among the distinct sorted values, and those values.
+
+    For whole numbers spanning under :data:`_MAX_EPOCH_SPAN` values (the codes are
+    ``uint8`` for up to 256 epochs); ``None`` for anything else.
+
+    >>> codes, values = _table_codes(np.array([5, 3, 5, 9]))
+    >>> codes.tolist(), values.tolist()
+    ([1, 0, 1, 2], [3, 5, 9])
+    """
+    if numbers.shape[0] == 0:
+        return None
+    lo, hi = numbers.min().item(), numbers.max().item()  # Python numbers: no overflow
+    if not hi - lo < _MAX_EPOCH_SPAN:
+        return None
+    if numbers.dtype.kind == "f":
+        offsets = numbers - lo
+        whole = offsets.astype(np.int64)
+        if not np.array_equal(whole, offsets):
+            return None
+    elif lo >= 0 and hi < _MAX_EPOCH_SPAN:
+        # Epochs counted from 0 or 1 index the table as they are: no offset array.
+        whole, lo = numbers.astype(np.intp, copy=False), 0
+    else:
+        whole = numbers - lo
+    present = np.bincount(whole) > 0
+    values = np.flatnonzero(present) + lo
+    small = np.uint8 if values.shape[0] <= 256 else np.int64
+    table = (np.cumsum(present) - 1).astype(small)
+    return table[whole], values
+
+
 def _epoch_codes(values: pd.Series, column: str) -> tuple[np.ndarray, tuple[object, ...]]:
     """Integer epoch codes in training order, and the epoch labels."""
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+    if pd.api.types.is_integer_dtype(values.dtype):  # exact: no float64 rounding of big epochs
+        numbers = values.to_numpy(dtype=np.int64)
+    elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+        values.dtype
+    ):
         numbers = values.to_numpy(dtype=np.float64)
         if not np.isfinite(numbers).all():
             raise DataError(
                 f"The epoch column {quote(column)} holds infinite values. Write each row's "
                 "epoch as a whole number (or a checkpoint name)."
             )
-        codes, uniques = pd.factorize(numbers, sort=True)
-        labels = tuple(int(u) if float(u).is_integer() else float(u) for u in uniques)
     else:
         # Checkpoint names: keep the order in which the file first lists them (training order).
         codes, uniques = pd.factorize(values.astype(str), sort=False)
-        labels = tuple(str(u) for u in uniques)
-    return np.asarray(codes, dtype=np.int64), labels
+        return np.asarray(codes, dtype=np.int64), tuple(str(u) for u in uniques)
+    coded = _table_codes(numbers)
+    if coded is None:
+        codes, uniques = pd.factorize(numbers, sort=True)
+        coded = np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+    codes, uniques = coded
+    labels = tuple(int(u) if float(u).is_integer() else float(u) for u in uniques.tolist())
+    return codes, labels
 
 
 def _only_one_epoch(column: str, label: object) -> DataError:
@@ -375,7 +420,7 @@ def _build_long(
         epochs=labels,
         curves=curves,
         kind=kind,
-        rows=np.bincount(codes, minlength=len(labels)),
+        rows=np.array([sw.n_pos + sw.n_neg for sw in curves.sweeps], dtype=np.int64),
         excluded=excluded,
         positive_name=str(prep.positive),
         negative_name=_negative_name(prep.negative_labels),
@@ -514,25 +559,25 @@ def best_sentence(data: EpochData, key: str, threshold: float) -> str:
 
 
 def lines_frame(data: EpochData, threshold: float) -> pd.DataFrame:
-    """Long frame ``epoch, order, metric, value`` of the per-epoch lines on a 0-1 scale."""
+    """Long frame ``epoch, order, metric, value`` of the per-epoch lines on a 0-1 scale.
+
+    Built once from arrays (one column each), not one frame per line then concatenated:
+    it is rebuilt on every threshold move.
+    """
     points = data.curves.at(threshold)
-    parts = []
-    for key, label in _LINES:
-        if key in ("roc_auc", "average_precision"):
-            values = getattr(data.curves, key)
-        else:
-            values = getattr(points, key)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "epoch": [data.epoch_text(i) for i in range(len(data))],
-                    "order": np.arange(len(data)),
-                    "metric": label,
-                    "value": np.asarray(values, dtype=np.float64),
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
+    n = len(data)
+    values = [
+        getattr(data.curves if key in ("roc_auc", "average_precision") else points, key)
+        for key, _ in _LINES
+    ]
+    return pd.DataFrame(
+        {
+            "epoch": [data.epoch_text(i) for i in range(n)] * len(_LINES),
+            "order": np.tile(np.arange(n), len(_LINES)),
+            "metric": [label for _, label in _LINES for _ in range(n)],
+            "value": np.concatenate([np.asarray(v, dtype=np.float64) for v in values]),
+        }
+    )
 
 
 def loss_frame(data: EpochData) -> pd.DataFrame:

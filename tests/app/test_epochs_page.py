@@ -327,3 +327,29 @@ def test_overfitting_rule() -> None:
     # Accuracy: higher is better, the gap is how far validation trails training.
     s = _signal([0.6, 0.7, 0.8, 0.9, 0.95], [0.6, 0.65, 0.66, 0.66, 0.65], "accuracy")
     assert (s.best, s.gap_start) == (2, 0)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [3, 1, 2, 3, 1],  # epochs from 1
+        [0, 0, 5, 2],  # from 0, with gaps
+        [-4, 7, -4, 0],  # negative: offset from the lowest
+        [10**12, 10**12 + 3, 10**12],  # far from 0, short span
+        [0, 2**21],  # span past the table: hashed
+        [-(2**63), 2**63 - 1],  # the int64 extremes: no overflow
+        [3.0, 1.0, 3.0],  # whole floats
+        [2.5, 1.0, 2.5],  # not whole: hashed
+        [-0.0, 0.0, 1.0],
+        list(range(300)) * 2,  # more epochs than a uint8 code holds
+    ],
+)
+def test_epoch_codes_equal_sorted_factorize(values) -> None:
+    series = pd.Series(values)
+    codes, labels = model._epoch_codes(series, "epoch")
+    ref_codes, ref_uniques = pd.factorize(series.to_numpy(dtype=np.float64), sort=True)
+    np.testing.assert_array_equal(codes, ref_codes)
+    if series.dtype.kind == "i":  # exact integers, where float64 would round them
+        assert labels == tuple(sorted(set(values)))
+    else:
+        assert labels == tuple(int(u) if u.is_integer() else float(u) for u in ref_uniques)

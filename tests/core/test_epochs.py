@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import metrics_core as mc
+from metrics_core.epochs import _mean_log_loss, _rank_summaries
 
 some = settings(deadline=None, max_examples=60)
 
@@ -147,3 +148,80 @@ def test_unsorted_codes_match_sorted():
     np.testing.assert_array_equal(a.roc_auc, b.roc_auc)
     np.testing.assert_array_equal(a.average_precision, b.average_precision)
     np.testing.assert_allclose(a.log_loss, b.log_loss, rtol=1e-12)
+
+
+# --- the fast paths of the per-epoch summaries, against what they replace ----------------
+
+
+@some
+@given(long_rows(probabilities=True), st.booleans())
+def test_count_summaries_equal_the_sweep_functions(data, int64_sums):
+    y, s, codes, k = data
+    for sw in mc.epoch_sweeps(y, s, codes, k):
+        if not len(sw):
+            continue
+        with pytest.MonkeyPatch.context() as mp:
+            if int64_sums:  # the exact integer path of epochs over 1e8 rows
+                mp.setattr("metrics_core.epochs._FLOAT_EXACT", 0)
+            auc, ap = _rank_summaries(sw, np.empty((4, len(sw))))
+        same(auc, mc.sweep_roc_auc(sw))
+        same(ap, mc.sweep_average_precision(sw) if sw.n_pos else math.nan)
+
+
+@some
+@given(
+    arrays(np.bool_, st.integers(1, 40)).flatmap(
+        lambda y: st.tuples(
+            st.just(y),
+            arrays(
+                np.float64,
+                y.shape[0],
+                elements=st.one_of(
+                    st.sampled_from([0.0, -0.0, 1.0, 0.5, 1e-17, 1 - 1e-17, 2e-16]),
+                    st.floats(0, 1),
+                ),
+            ),
+        )
+    )
+)
+def test_log_loss_is_bit_for_bit_the_plain_formula(data):
+    y, p = data
+    work, negative = np.empty(p.shape[0] + 3), np.empty(p.shape[0] + 3, bool)
+    for q in (p, p.astype(np.float32)):  # each in its own precision
+        eps = np.finfo(q.dtype).eps
+        one = q.dtype.type(1)
+        expected = float(np.mean(-np.log(np.clip(np.where(y, q, one - q), eps, 1 - eps))))
+        assert _mean_log_loss(y, q, work, negative) == expected
+    same(_mean_log_loss(y, p, work, negative), skm.log_loss(y, p, labels=[False, True]))
+
+
+@some
+@given(long_rows(probabilities=True))
+def test_threads_give_the_same_curves_as_one(data):
+    y, s, codes, k = data
+    one = mc.epoch_curves(y, s, codes, k, probabilities=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("metrics_core.epochs._THREADED_ROWS", 0)
+        mp.setattr("metrics_core.epochs._WORKERS", 3)
+        many = mc.epoch_curves(y, s, codes, k, probabilities=True)
+    for field in ("roc_auc", "average_precision", "log_loss"):
+        np.testing.assert_array_equal(getattr(many, field), getattr(one, field))
+    for a, b in zip(one.sweeps, many.sweeps, strict=True):
+        np.testing.assert_array_equal(a.thresholds, b.thresholds)
+        np.testing.assert_array_equal(a.tp, b.tp)
+        np.testing.assert_array_equal(a.fp, b.fp)
+
+
+def test_large_shuffled_epochs_equal_sklearn():
+    # Above the thresholds for threads and for the chunked grouping of shuffled rows.
+    rng = np.random.default_rng(11)
+    n, k = 250_000, 3
+    codes = rng.integers(0, k, n)
+    y = rng.random(n) < 0.3
+    s = np.round(np.clip(rng.normal(0.4 + 0.2 * y, 0.2), 0, 1), 3)  # ties, 0 and 1
+    curves = mc.epoch_curves(y, s, codes, k, probabilities=True)
+    for e in range(k):
+        m = codes == e
+        same(curves.roc_auc[e], skm.roc_auc_score(y[m], s[m]))
+        same(curves.average_precision[e], skm.average_precision_score(y[m], s[m]))
+        same(curves.log_loss[e], skm.log_loss(y[m], s[m]))

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import metrics_core as mc
+from metrics_core.groups import _partition, _sorted_bounds, group_blocks
 
 some = settings(deadline=None, max_examples=60)
 
@@ -203,3 +204,52 @@ def test_single_rule_and_overall_counts() -> None:
         mc.group_thresholds(mc.group_sweeps(y, s, codes, 4), "nope", 0.6)
     with pytest.raises(ValueError, match="needs costs"):
         mc.group_thresholds(mc.group_sweeps(y, s, codes, 4), "cheapest", 0.6)
+
+
+# --- the fast paths of the grouping, against the plain computation they replace ----------
+
+
+@some
+@given(grouped(weighted=True), st.integers(1, 7), st.integers(1, 3))
+def test_chunked_partition_equals_one_stable_argsort(problem, chunk, workers) -> None:
+    y, s, codes, _, w = problem
+    c = codes.astype(np.uint8)
+    order = np.argsort(c, kind="stable")
+    got, counts = _partition(c, [y, s, w], chunk, workers)
+    for ours, arr in zip(got, (y, s, w), strict=True):
+        np.testing.assert_array_equal(ours, arr[order])
+    np.testing.assert_array_equal(counts, np.bincount(c, minlength=256))
+
+
+@some
+@given(grouped(weighted=True))
+def test_group_blocks_chunked_or_not_are_the_stable_partition(problem) -> None:
+    # Chunks of a few rows and two threads: the path large shuffled files take.
+    y, s, codes, k, w = problem
+    s = np.where(s == 0, -0.0, s)  # a negative zero must come out as 0.0
+    order = np.argsort(codes, kind="stable")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("metrics_core.groups._CHUNK_ROWS", 3)
+        mp.setattr("metrics_core.groups._CHUNK_ROWS_PER_CODE", 1)
+        mp.setattr("metrics_core.groups._WORKERS", 2)
+        chunked = group_blocks(y, s, codes, k, w)
+    plain = group_blocks(y, s, codes, k, w)
+    for blocks in (chunked, plain):
+        assert len(blocks) == k
+        for g, (yb, sb, wb) in enumerate(blocks):
+            rows = order[codes[order] == g]
+            np.testing.assert_array_equal(yb, y[rows])
+            np.testing.assert_array_equal(sb, s[rows] + 0.0)
+            assert not np.signbit(sb[sb == 0]).any()
+            np.testing.assert_array_equal(wb, w[rows])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int64])
+def test_bounds_of_sorted_codes_equal_a_search_of_every_code(dtype) -> None:
+    rng = np.random.default_rng(5)
+    top = 255 if dtype == np.uint8 else 300
+    c = np.sort(rng.integers(0, top + 1, 1000)).astype(dtype)
+    for n_codes in (1, 7, top, top + 1):
+        expected = np.searchsorted(c.astype(np.int64), np.arange(n_codes + 1))
+        np.testing.assert_array_equal(_sorted_bounds(c, n_codes), expected)
+    np.testing.assert_array_equal(_sorted_bounds(c[:0], 3), [0, 0, 0, 0])
