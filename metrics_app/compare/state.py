@@ -45,7 +45,7 @@ def analysis_b(source: session.Source, selection: session.Selection, score: str)
     return session.analysis_for(source, other)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _pair(key_a: str, key_b: str, _a: Analysis, _b: Analysis) -> model.Pair:
     return model.pair_rows(_a.prepared, _b.prepared, _a.score_label, _b.score_label)
 
@@ -55,12 +55,12 @@ def pair_for(a: Analysis, b: Analysis) -> model.Pair:
     return _pair(a.key, b.key, a, b)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _tests(key_a: str, key_b: str, bootstrap: bool, _pair: model.Pair) -> model.PairTests:
     return model.pair_tests(_pair, bootstrap=bootstrap)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _sweeps(key_a: str, key_b: str, _pair: model.Pair) -> tuple[Sweep, Sweep]:
     return model.pair_sweeps(_pair)
 

@@ -27,7 +27,7 @@ from metrics_app.shared import session
 from metrics_app.shared.analysis import Analysis
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@session.cached(16)
 def _curve_data(key: str, _an: Analysis) -> CurveData:
     return build_curve_data(_an)
 
@@ -42,7 +42,7 @@ def model(an: Analysis) -> Model:
     return Model(an, curve_data(an))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@session.cached(16)
 def _probability_scores_cached(key: str, _an: Analysis) -> ProbabilityScores:
     return compute_probability_scores(_an)
 
@@ -59,7 +59,7 @@ def probability_scores_by_key(models: Sequence[Model]) -> dict[str, ProbabilityS
     return {m.an.key: probability_scores(m.an) for m in models}
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@session.cached(32)
 def _calibration_cached(key: str, n_bins: int, strategy: str, _an: Analysis) -> pd.DataFrame:
     return compute_calibration(_an, n_bins, strategy)
 

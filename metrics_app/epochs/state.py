@@ -17,7 +17,7 @@ _EPOCH = "epochs_epoch"  # widget key prefix: the epoch shown in detail
 BEST = "epochs_best"  # widget key: the metric the best epoch is chosen by
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _detect(source_id: str, _frame: pd.DataFrame) -> tuple[str | None, model.Layout | None]:
     return model.detect(_frame), model.layout_of(_frame)
 
@@ -27,7 +27,7 @@ def detect(source: session.Source) -> tuple[str | None, model.Layout | None]:
     return _detect(source.id, source.frame)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _history(source_id: str, _frame: pd.DataFrame) -> model.History:
     return model.read_history(_frame)
 
@@ -52,7 +52,7 @@ def choice_key(source: session.Source, layout: model.Layout, selection: session.
     return data_key(source, selection.label, selection.positive, _score(layout, selection))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@session.cached(4)
 def _epoch_data(
     key: str,
     label: str,

@@ -22,7 +22,7 @@ COST_FP = "group_cost_fp"
 COST_FN = "group_cost_fn"
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _options(source_id: str, used: tuple[str | None, ...], _frame: pd.DataFrame) -> list[str]:
     return model.group_column_options(_frame, exclude=used)
 
@@ -32,7 +32,7 @@ def column_options(source: session.Source, used: tuple[str | None, ...]) -> list
     return _options(source.id, used, source.frame)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _curves(key: str, columns: tuple[str, ...], _groups: model.Groups) -> pd.DataFrame:
     return model.curve_frame(_groups)
 
@@ -42,7 +42,7 @@ def curves_for(an: Analysis, groups: model.Groups) -> pd.DataFrame:
     return _curves(an.key, groups.columns, groups)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _groups(
     key: str, columns: tuple[str, ...], _frame: pd.DataFrame, _an: Analysis
 ) -> model.Groups:
@@ -54,7 +54,7 @@ def groups_for(source: session.Source, an: Analysis, columns: tuple[str, ...]) -
     return _groups(an.key, columns, source.frame, an)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@session.cached(32)
 def _table(
     key: str, columns: tuple[str, ...], threshold: float, _groups: model.Groups
 ) -> tuple[GroupPoints, list]:
@@ -69,7 +69,7 @@ def points_and_intervals(
     return _table(an.key, groups.columns, float(threshold), groups)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@session.cached(32)
 def _rule(
     key: str,
     columns: tuple[str, ...],

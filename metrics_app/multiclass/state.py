@@ -106,7 +106,7 @@ def current_input() -> tuple[session.Source, session.Selection] | None:
     return source, selection
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _classes(source_id: str, label: str, _frame: pd.DataFrame) -> list[object]:
     return model.class_values(_frame, label)
 
@@ -122,7 +122,7 @@ def classes(source: session.Source, label: str) -> list[object]:
     return _classes(source.id, label, source.frame)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _matching(source_id: str, label: str, _frame: pd.DataFrame, _classes: list) -> Matching:
     return model.guess_matching(_frame, label, _classes)
 
@@ -139,7 +139,7 @@ def spec_key(source_id: str, label: str, spec: Spec) -> str:
 
 
 # Each analysis holds its (n, K) score matrix: 80 MB at 1e6 rows and 10 classes.
-@st.cache_resource(max_entries=4, show_spinner=False)
+@session.cached(4)
 def _analysis(
     key_: str, _frame: pd.DataFrame, _label: str, _classes: tuple, _spec: Spec
 ) -> MulticlassAnalysis:
@@ -167,7 +167,7 @@ def analysis(
     return _analysis(spec_key(source.id, label, spec), source.frame, label, tuple(class_list), spec)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _ranking(key_: str, _an: MulticlassAnalysis) -> Ranking:
     return model.rank(_an)
 
@@ -177,7 +177,7 @@ def ranking(an: MulticlassAnalysis) -> Ranking:
     return _ranking(an.key, an)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _abstention(key_: str, _an: MulticlassAnalysis) -> Abstention:
     return model.abstention(_an)
 
@@ -187,7 +187,7 @@ def abstention(an: MulticlassAnalysis) -> Abstention:
     return _abstention(an.key, an)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@session.cached(64)
 def _top_k(key_: str, k: int, _an: MulticlassAnalysis) -> float:
     return model.top_k(_an, k)
 
@@ -197,7 +197,7 @@ def top_k(an: MulticlassAnalysis, k: int) -> float:
     return _top_k(an.key, int(k), an)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@session.cached(32)
 def _outcome(key_: str, rule_key: str, _an: MulticlassAnalysis, _rule: Rule) -> Outcome:
     return model.outcome(_an, _rule)
 

@@ -74,7 +74,7 @@ def save_settings() -> dict[str, object]:
     return kept
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@session.cached(2)
 def _amounts(key: str, column: str, _frame: pd.DataFrame, _an: Analysis) -> MissAmounts:
     amounts, n_missing = read_amounts(_frame, _an.prepared, column)
     return miss_amounts(_an.prepared, amounts, n_missing)
@@ -91,7 +91,7 @@ def amounts_for(an: Analysis, frame: pd.DataFrame, column: str) -> MissAmounts:
     return _amounts(an.key, column, frame, an)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@session.cached(2)
 def _curve(
     key: str, costs: Costs, column: str | None, _lost: MissAmounts | None, _an: Analysis
 ) -> tuple[CostCurve, pd.DataFrame]:
@@ -114,7 +114,7 @@ def cost_curve_for(
     return _curve(an.key, costs, column, amounts, an)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@session.cached(32)
 def _constraints(
     key: str,
     min_precision: float,
@@ -139,7 +139,7 @@ def constraints_for(an: Analysis, levels: ConstraintLevels) -> list[Constraint]:
     )
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _ranking(key: str, level: float, _an: Analysis) -> dict[str, Interval]:
     return model_ranking_intervals(_an, level)
 

@@ -2,16 +2,19 @@
 
 Caches are keyed by short strings (a demo key, an upload's ``file_id``),
 never by hashing frames or bytes on a rerun. Heavy objects are held with
-``st.cache_resource``: the same read-only object on every hit, no copy.
+``st.cache_resource``: the same read-only object on every hit, no copy. Every cache of
+the app is made by :func:`cached`, bounded in entries and in age.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -45,6 +48,24 @@ _FRESH = "threshold_fresh"  # the threshold moved to a default in this run
 _PENDING = "threshold_pending"  # a slider value to put back before the slider is drawn
 
 
+#: How long a cached object lives, however often it is used: a server that sees many uploads
+#: over days frees each one's tables and sweeps at the latest this long after they were made
+#: (a session still showing the data recomputes them on its next run).
+CACHE_TTL = datetime.timedelta(hours=2)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def cached(max_entries: int) -> Callable[[_F], _F]:
+    """The app's one cache: one shared, read-only object per key, for every session.
+
+    ``st.cache_resource`` returns the very object it holds (no copy, no pickling); at
+    most ``max_entries`` are kept per function, the least recently used going first,
+    and none older than :data:`CACHE_TTL`.
+    """
+    return st.cache_resource(max_entries=max_entries, ttl=CACHE_TTL, show_spinner=False)
+
+
 @dataclass(frozen=True, eq=False)
 class Source:
     """A table to analyse: a built-in demo, an uploaded file or the server's data."""
@@ -74,19 +95,19 @@ class Selection:
     counts: bool = False
 
 
-@st.cache_resource(max_entries=len(DEMOS), show_spinner=False)
+@cached(len(DEMOS))
 def demo_frame(key: str) -> pd.DataFrame:
     """A built-in demo table, generated once per server."""
     return load_demo(key)
 
 
-@st.cache_resource(max_entries=len(DEMOS), show_spinner=False)
+@cached(len(DEMOS))
 def demo_fingerprint(key: str) -> str:
     """SHA-256 of a demo table's content, computed once per server."""
     return frame_fingerprint(demo_frame(key))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@cached(4)
 def upload_frame(
     file_id: str, name: str, _upload: BinaryIO
 ) -> tuple[pd.DataFrame, str, CountsInfo | None]:
@@ -112,7 +133,7 @@ def _table(raw: bytes, name: str) -> tuple[pd.DataFrame, str, CountsInfo | None]
 # --- data the server was started on (threshold-lab app, explore) ---------------------
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@cached(64)
 def _server_entry(folder: str, token: str) -> ServerData | None:
     return find_data(folder, token)
 
@@ -139,7 +160,7 @@ def server_data() -> ServerData | None:
     return _server_entry(folder, token) if token else None
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@cached(4)
 def server_frame(token: str, path: str, name: str) -> tuple[pd.DataFrame, str, CountsInfo | None]:
     """The server's data set ``token``, read as an upload of the same file would be.
 
@@ -178,7 +199,7 @@ def server_source(entry: ServerData) -> Source:
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@cached(16)
 def _analysis(
     source_id: str,
     label: str,
@@ -259,7 +280,7 @@ def apply_action(action: notices.Action) -> None:
         st.session_state[negate_key(source.id, selection.score)] = bool(action.value)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@cached(16)
 def _notices(key: str, label: str, score: str, _an: Analysis, _frame: pd.DataFrame) -> list:
     counts = label_counts(_frame, label)
     columns = numeric_columns(_frame, exclude=(label,))

@@ -27,12 +27,12 @@ _SERVER_MODE = "Server data"  # shown as the data set's name
 _DEMO_IN_URL = "demo_in_url"  # the ?demo= value last seen or written
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@session.cached(8)
 def _guess(source_id: str, _frame: pd.DataFrame) -> ColumnGuess:
     return guess_columns(_frame)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@session.cached(16)
 def _label_counts(source_id: str, label: str, _frame: pd.DataFrame) -> dict[object, int]:
     return label_counts(_frame, label)
 

@@ -99,56 +99,56 @@ def follow_pending_link() -> None:
 # --- cached data (keyed by small scenario parameters) -------------------------------------
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@session.cached(4)
 def demo_data(key: str, score: str) -> Scored:
     """Demo ``key``'s labels and ``score`` column, with their sweep."""
     return demo_scores(key, score, frame=session.demo_frame(key))
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def paradox_model() -> paradox.Construction:
     """The model of section 1, built from its target accuracy and recall."""
     return paradox.build_paradox_model()
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@session.cached(64)
 def always_legit(prevalence: float) -> Labelled:
     """The model that never says fraud, on payments with ``prevalence`` fraud."""
     return paradox.always_legitimate(prevalence)
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def majority_frame() -> pd.DataFrame:
     """Accuracy and recall of "never fraud" across the slider's prevalences."""
     return paradox.majority_accuracy_frame()
 
 
-@st.cache_resource(max_entries=len(trade_off.COST_SCENARIOS), show_spinner=False)
+@session.cached(len(trade_off.COST_SCENARIOS))
 def slider_costs(key: str) -> trade_off.SliderCosts:
     """The cost of errors of cost scenario ``key`` on its threshold slider."""
     c = trade_off.COST_SCENARIOS[key]
     return trade_off.slider_costs(demo_data(key, c.score), c)
 
 
-@st.cache_resource(max_entries=len(roc_pr.PREVALENCE_OPTIONS), show_spinner=False)
+@session.cached(len(roc_pr.PREVALENCE_OPTIONS))
 def imbalanced(prevalence: float) -> roc_pr.ImbalancedSet:
     """The model of section 6 on data with ``prevalence`` positives."""
     return roc_pr.imbalanced_set(prevalence)
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def leakage() -> pitfalls.LeakageStudy:
     """The leaky and the honest fraud model, on validation and fresh data."""
     return pitfalls.leakage_study()
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def overfitting() -> pitfalls.OverfitStudy:
     """Trees of every depth on the two-circles data."""
     return pitfalls.overfitting_study()
 
 
-@st.cache_resource(max_entries=len(pitfalls.BATCH_SIZES), show_spinner=False)
+@session.cached(len(pitfalls.BATCH_SIZES))
 def batches(batch_size: int) -> pitfalls.Batches:
     """The batch example's metrics, cut into batches of ``batch_size``."""
     key, score, t = pitfalls.BATCH_SOURCE
@@ -156,7 +156,7 @@ def batches(batch_size: int) -> pitfalls.Batches:
     return pitfalls.batch_metrics(d.y, d.scores, batch_size, t)
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def batch_curve() -> pd.DataFrame:
     """Mean per-batch F1 at every batch size of the slider."""
     key, score, t = pitfalls.BATCH_SOURCE
@@ -164,13 +164,13 @@ def batch_curve() -> pd.DataFrame:
     return pitfalls.batch_curve(d.y, d.scores, t)
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def averages_frame() -> pd.DataFrame:
     """Macro, micro and weighted F1 as the rare class's recall goes from 0 to 1."""
     return multiclass.multiclass_averages_frame()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@session.cached(32)
 def tickets(rare_recall: float) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Per-class table, averages table and confusion matrix at ``rare_recall``."""
     y, pred = multiclass.ticket_predictions(rare_recall)
@@ -187,7 +187,7 @@ def answer_key(ex: exercises.Exercise) -> str:
     return f"answer_{ex.key}"
 
 
-@st.cache_resource(max_entries=len(exercises.SECTIONS), show_spinner=False)
+@session.cached(len(exercises.SECTIONS))
 def section_exercises(section: str) -> tuple[exercises.Exercise, ...]:
     """The exercises of ``section``, with their numbers computed (shared by every session)."""
     return exercises.section_exercises(section)
@@ -220,7 +220,7 @@ def score() -> tuple[int, int]:
     return sum(right for _, right in answers.values()), len(answers)
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def strip_patients() -> roc_pr.ImbalancedSet:
     """The sixty patients of the countable examples strip."""
     return strip.patients()
@@ -231,13 +231,13 @@ def strip_patients() -> roc_pr.ImbalancedSet:
 _PAIRS = "auc_pairs"  # random pairs drawn so far in this session
 
 
-@st.cache_resource(max_entries=len(roc_pr.SEPARATIONS), show_spinner=False)
+@session.cached(len(roc_pr.SEPARATIONS))
 def separation(shift: float) -> roc_pr.ImbalancedSet:
     """Balanced data whose positives score ``shift`` standard deviations higher."""
     return roc_pr.separation_set(shift)
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def roc_gallery() -> dict[str, pd.DataFrame]:
     """The ROC curves of the gallery of shapes."""
     return roc_pr.gallery()
@@ -261,13 +261,13 @@ def reset_pairs() -> None:
 # --- top-k accuracy and one-sided models --------------------------------------------------
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def top_k() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Top-k accuracy of the photo model for every k, and its first photos as text."""
     return multiclass.top_k_frame(), multiclass.example_photos()
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
+@session.cached(1)
 def one_sided() -> dict:
     """The flag-everything and flag-the-surest models on the card fraud demo."""
     d = demo_data("fraud", "model_score")
