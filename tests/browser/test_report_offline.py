@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.app.test_report import parse_report
+from tests.app.report_reader import parse_report
 from tests.browser.harness import ARTIFACTS, VIEWPORT, wait_for_app, wait_for_run
 
 pytestmark = pytest.mark.browser

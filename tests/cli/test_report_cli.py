@@ -22,7 +22,8 @@ from sklearn import metrics as skm
 
 from metrics_app.cli import main
 from metrics_app.data.demo import DEMOS, load_demo
-from tests.app.test_report import DECIDE, _catch, _open, _run, parse_report
+from tests.app.report_reader import catch_downloads, parse_report
+from tests.app.test_report import DECIDE, _open, _run
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def from_app(tmp_path_factory) -> FromApp:
     folder = tmp_path_factory.mktemp("app")
     data = _fraud_csv()
     with pytest.MonkeyPatch.context() as mp:
-        caught = _catch(mp)
+        caught = catch_downloads(mp)
         at = _open()
         at.radio(key="source_mode").set_value("Upload a file")
         _run(at)
