@@ -18,11 +18,7 @@ an = session.current_analysis()
 
 @st.fragment
 def threshold_panel(an: Analysis) -> None:
-    """Everything that depends on the threshold reruns here, alone.
-
-    Charts go out as prebuilt Vega-Lite dicts: ``st.altair_chart`` would validate each
-    spec against the schema on every threshold move.
-    """
+    """Everything that depends on the threshold reruns here, alone."""
     t = session.threshold_controls(an)
     point = an.at(t)
     widgets.card_row(model.metric_cards(point))
@@ -30,23 +26,24 @@ def threshold_panel(an: Analysis) -> None:
     with left:
         st.markdown("**Confusion matrix**")
         cells = charts.confusion_frame(point, an.positive_name, an.negative_name)
-        st.vega_lite_chart(
-            explorer_charts.vega_lite_spec(charts.confusion_chart(cells)), width="stretch"
-        )
+        st.altair_chart(charts.confusion_chart(cells), width="stretch")
     with right:
         st.markdown("**Score distribution of each class**")
         log_y = st.toggle("Log scale", value=model.log_scale_by_default(an), key="hist_log")
-        hist = explorer_charts.score_distribution_chart(
-            an.hist,
-            t,
-            positive_name=an.positive_name,
-            negative_name=an.negative_name,
-            log_y=log_y,
+        st.altair_chart(
+            explorer_charts.score_distribution_chart(
+                an.hist,
+                t,
+                positive_name=an.positive_name,
+                negative_name=an.negative_name,
+                log_y=log_y,
+            ),
+            width="stretch",
         )
-        st.vega_lite_chart(explorer_charts.vega_lite_spec(hist), width="stretch")
     st.markdown("**Precision, recall and F1 at every threshold**")
-    curve = explorer_charts.threshold_curve_chart(an.curve, t, point=point)
-    st.vega_lite_chart(explorer_charts.vega_lite_spec(curve), width="stretch")
+    st.altair_chart(
+        explorer_charts.threshold_curve_chart(an.curve, t, point=point), width="stretch"
+    )
 
 
 def data_summary(an: Analysis, source: session.Source) -> None:

@@ -6,9 +6,7 @@ built once per dataset; these builders only add the threshold rule and the curre
 
 from __future__ import annotations
 
-import hashlib
 import math
-from typing import Any
 
 import altair as alt
 import numpy as np
@@ -17,59 +15,6 @@ import pandas as pd
 from metrics_app.shared.charts import METRIC_COLOURS, ONE_ROW, OUTCOME_SCALE, threshold_rule, x_view
 from metrics_app.shared.frames import CURVE_METRICS, check_names
 from metrics_core import OperatingPoint
-
-
-def vega_lite_spec(chart: alt.LayerChart) -> dict[str, Any]:
-    """``chart`` as the Vega-Lite dict ``st.altair_chart`` would make of it, unvalidated.
-
-    ``st.altair_chart`` calls ``chart.to_dict()``, which validates the whole spec against the
-    Vega-Lite JSON schema: about two thirds of a threshold rerun's server time for the
-    explorer's three charts, every rerun, for specs this module always builds the same way
-    (the tests validate them). Here the conversion skips that validation and leaves the
-    frames as named datasets (content-hashed names) for ``st.vega_lite_chart``, which turns
-    them into Arrow bytes exactly as ``st.altair_chart`` does; nothing drawn changes.
-
-    Unlike ``st.altair_chart``, no global Altair setting is touched (data transformer,
-    theme), so this is safe in any thread: frames are swapped for name references before
-    the conversion, and the active theme, which Streamlit switches off, is never applied
-    (the conversion runs as for a nested chart; ``$schema`` is added as at top level).
-
-    Parameters
-    ----------
-    chart : alt.LayerChart
-        A chart of this module or :mod:`metrics_app.shared.charts`: a layer chart whose
-        top level and layers hold data frames, inline values or nothing.
-
-    Returns
-    -------
-    dict
-        The spec, with its frames under ``"datasets"`` (frames first referenced by the
-        top level, then by each layer; inline values first, as Altair puts them).
-    """
-    frames: dict[str, pd.DataFrame] = {}
-    top = chart.copy(deep=False)
-    top.data = _named(chart.data, frames)
-    top.layer = []
-    for layer in chart.layer:
-        layer = layer.copy(deep=False)
-        layer.data = _named(layer.data, frames)
-        top.layer.append(layer)
-    inline: dict[str, Any] = {}
-    spec = top.to_dict(validate=False, context={"top_level": False, "datasets": inline})
-    spec["$schema"] = alt.SCHEMA_URL
-    spec["datasets"] = {**inline, **frames}
-    return spec
-
-
-def _named(data: object, frames: dict[str, pd.DataFrame]) -> object:
-    """``data`` itself, or for a frame a reference to it by content (and the frame kept)."""
-    if not isinstance(data, pd.DataFrame):
-        return data
-    digest = hashlib.sha256(repr((list(data.columns), list(data.dtypes))).encode())
-    digest.update(pd.util.hash_pandas_object(data, index=True).to_numpy().tobytes())
-    name = f"data-{digest.hexdigest()[:32]}"
-    frames[name] = data
-    return {"name": name}
 
 
 def _outcomes(positive: np.ndarray, flagged: np.ndarray) -> np.ndarray:

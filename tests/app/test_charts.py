@@ -1,7 +1,6 @@
 """Tests for metrics_app.charts: frames against scikit-learn, chart specs via ``to_dict()``."""
 
 import ast
-import json
 import math
 from pathlib import Path
 
@@ -11,11 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 
-from metrics_app.explorer.charts import (
-    score_distribution_chart,
-    threshold_curve_chart,
-    vega_lite_spec,
-)
+from metrics_app.explorer.charts import score_distribution_chart, threshold_curve_chart
 from metrics_app.shared import charts
 from metrics_app.shared.charts import CELL_COLOURS, confusion_chart, confusion_frame
 from metrics_app.shared.format import count as fmt_count
@@ -535,58 +530,3 @@ def _is_shorthand(node):
     if isinstance(node, ast.List):
         return any(_is_shorthand(item) for item in node.elts)
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
-
-
-# --- the spec the explorer page sends ----------------------------------------------------
-
-
-def _explorer_charts():
-    y, s = _data(2000)
-    sw = sweep(y, s)
-    hist = score_hist_frame(y, s, positive_name=POS, negative_name=NEG)
-    curve = threshold_curve_frame(sw)
-    for t in (0.3, 0.5, 2.0, -math.inf, math.inf):
-        point = sw.at(t)
-        yield confusion_chart(confusion_frame(point, POS, NEG))
-        for log_y in (False, True):
-            yield score_distribution_chart(
-                hist, t, positive_name=POS, negative_name=NEG, log_y=log_y
-            )
-        yield threshold_curve_chart(curve, t, point=point)
-
-
-def _sent(spec):
-    """What Streamlit sends of a dict spec: its JSON (names numbered) and each dataset's bytes."""
-    from streamlit.elements.vega_charts import _marshall_chart_data
-    from streamlit.proto.VegaLiteChart_pb2 import VegaLiteChart
-
-    proto = VegaLiteChart()
-    spec = dict(spec)
-    names = list(spec["datasets"])
-    _marshall_chart_data(proto, spec, None)
-    text = json.dumps(spec)
-    for i, name in enumerate(names):
-        text = text.replace(name, f"dataset-{i}")
-    return json.loads(text), [d.data.data for d in proto.datasets]
-
-
-def test_vega_lite_spec_is_what_st_altair_chart_sends():
-    # The page skips Altair's schema validation on every rerun; what reaches the browser
-    # must be exactly what st.altair_chart would have sent (dataset names aside), and valid.
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    for chart in _explorer_charts():
-        ours = vega_lite_spec(chart)
-        assert _sent(ours) == _sent(_convert_altair_to_vega_lite_spec(chart))
-        alt.LayerChart.from_dict({k: v for k, v in ours.items() if k != "datasets"})
-
-
-def test_vega_lite_spec_names_datasets_by_content():
-    y, s = _data(500)
-    hist = score_hist_frame(y, s, positive_name=POS, negative_name=NEG)
-    a, b, c = (
-        vega_lite_spec(score_distribution_chart(hist, t, positive_name=POS, negative_name=NEG))
-        for t in (0.5, 0.5, 0.9)
-    )
-    assert a["datasets"].keys() == b["datasets"].keys()
-    assert a["data"] == b["data"] != c["data"]  # the bars' outcomes moved with the threshold
