@@ -11,6 +11,7 @@ itself only works inside a script run, so the object is taken from the run's con
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import zipfile
@@ -98,7 +99,17 @@ def multiclass_now(
     argmax = _argmax(an)
     result = argmax if rule is None else mc_model.outcome(an, rule)
     ranking = mc_model.rank(an) if an.data.scores is not None else None
-    return multiclass_sections(an, result, label=label, argmax=argmax, ranking=ranking)
+    sections = multiclass_sections(an, result, label=label, argmax=argmax, ranking=ranking)
+    if selection.weight is None:
+        return sections
+    # As the multiclass page says: its counts are rows, whatever the binary part weighs.
+    note = Text(
+        f"The weight column **{escape_markdown(selection.weight)}** is not used in the "
+        "multiclass part: every row counts once.",
+        "note",
+    )
+    first = sections[0]
+    return (dataclasses.replace(first, blocks=(*first.blocks, note)), *sections[1:])
 
 
 def _argmax(an: MulticlassAnalysis) -> Outcome:

@@ -23,9 +23,12 @@ from metrics_app.data.demo import load_demo
 from metrics_app.multiclass import card as mc_card
 from metrics_app.multiclass import model
 from metrics_app.multiclass.model import Rule
+from metrics_app.report.content import Text
 from metrics_app.report.html import render_html
 from metrics_app.report.multiclass import MAX_TABLE_CLASSES, build_multiclass_report
 from metrics_app.report.pdf import render_pdf
+from metrics_app.report.state import multiclass_now
+from metrics_app.shared import session
 from tests.app.report_reader import (
     catch_downloads,
     need_poppler,
@@ -300,3 +303,14 @@ def test_a_two_class_report_has_no_multiclass_part() -> None:
         _run(at)
         parsed = parse_report(caught.get(at, "Report (HTML)").decode())
     assert not [s for s in parsed.sections if s.startswith("mc_")]
+
+
+def test_the_binary_report_says_the_multiclass_part_ignores_weights() -> None:
+    source = session.Source(id="t", name="tickets", frame=load_demo("tickets").assign(w=2.0))
+    weighted = session.Selection(label="team", positive="billing", score="p_billing", weight="w")
+    first = multiclass_now({}, source, weighted)[0]
+    notes = [b.markdown for b in first.blocks if isinstance(b, Text) and b.tone == "note"]
+    assert any("**w** is not used in the multiclass part" in n for n in notes), notes
+    plain = session.Selection(label="team", positive="billing", score="p_billing")
+    first = multiclass_now({}, source, plain)[0]
+    assert not any("is not used" in getattr(b, "markdown", "") for b in first.blocks)
