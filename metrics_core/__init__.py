@@ -63,6 +63,7 @@ from metrics_core.gains import (
     ks_statistic,
     lift_curve,
     sweep_average_precision,
+    sweep_rank_scores,
     sweep_roc_auc,
 )
 from metrics_core.groups import (
@@ -204,6 +205,7 @@ __all__ = [
     "sweep_clean",
     "sweep_from_counts",
     "sweep_from_label_counts",
+    "sweep_rank_scores",
     "sweep_roc_auc",
     "sweep_sample",
     "threshold_for_capacity",

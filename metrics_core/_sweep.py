@@ -783,3 +783,11 @@ def _sweep_weighted(y: np.ndarray, s: np.ndarray, w: np.ndarray) -> Sweep:
     n_pos = float(tp[-1]) if n else 0.0
     n_neg = float(fp[-1]) if n else 0.0
     return Sweep(thresholds=thresholds, tp=tp, fp=fp, n_pos=n_pos, n_neg=n_neg)
+
+
+def empty_sweep() -> Sweep:
+    """A sweep of no rows (a group or epoch without any)."""
+    empty = np.empty(0, dtype=np.float64)
+    return Sweep(
+        thresholds=empty, tp=np.empty(0, np.int32), fp=np.empty(0, np.int32), n_pos=0, n_neg=0
+    )

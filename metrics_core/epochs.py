@@ -11,18 +11,16 @@ without sorting again. Rule used everywhere: predicted positive when
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from metrics_core._sweep import Sweep, sweep_clean
+from metrics_core._sweep import Sweep, empty_sweep, sweep_clean
+from metrics_core._threads import WORKERS, in_threads
+from metrics_core.gains import sweep_rank_scores
 from metrics_core.groups import (
-    _WORKERS,
     GroupPoints,
-    _empty_sweep,
-    _in_threads,
     group_blocks,
     group_points,
     group_sweeps,
@@ -101,52 +99,6 @@ def _mean_log_loss(y: np.ndarray, p: np.ndarray, work: np.ndarray, negative: np.
     np.log(chosen, out=chosen)
     # -mean(log) is bit for bit mean(-log): negation is exact and rounding is symmetric.
     return -float(np.mean(chosen))
-
-
-#: Integers up to here are exact in float64 (a module constant so that tests can lower it).
-_FLOAT_EXACT = 2**53
-
-
-def _rank_summaries(sw: Sweep, work: np.ndarray) -> tuple[float, float]:
-    """ROC AUC and average precision of an unweighted sweep, from its integer counts.
-
-    The same sums as :func:`~metrics_core.sweep_roc_auc` (trapezoids between successive
-    thresholds, from the origin) and :func:`~metrics_core.sweep_average_precision`
-    (``sum((tp_i - tp_{i-1}) * precision_i) / n_pos``), in fewer passes: every count is
-    defined here, so no metric arrays with their undefined-value masks are formed, and the
-    temporaries are the rows of ``work`` (float64, shape ``(4, m)`` with ``m >= len(sw)``),
-    reused from epoch to epoch: fresh memory costs more to touch than the sums themselves.
-
-    Twice the AUC times ``n_pos * n_neg`` is an integer; it is summed exactly (float64
-    holds every partial sum while it stays below 2**53, else int64) and divided once.
-    That sum is an ``np.einsum``, not an ``np.dot``: ``np.dot`` goes to a multithreaded
-    BLAS whose threads compete with the epochs' own. The average precision is summed
-    pairwise (``np.sum``), as scikit-learn sums it.
-    """
-    n_pos, n_neg = sw.n_pos, sw.n_neg
-    if not n_pos:
-        return math.nan, math.nan
-    t = len(sw)
-    if 2 * n_pos * n_neg >= _FLOAT_EXACT:  # over 1e8 rows in one epoch: sum in int64
-        work = np.empty((4, t), dtype=np.int64)
-    # Ascending thresholds, the order the sweep was built in: cumulative counts fall.
-    tp, fp, a, b = work[0, :t], work[1, :t], work[2, : t - 1], work[3, : t - 1]
-    np.copyto(tp, sw.tp[::-1])
-    np.copyto(fp, sw.fp[::-1])
-    auc = math.nan
-    if n_neg:
-        # Twice the area: sum of (fp_j - fp_{j+1}) * (tp_j + tp_{j+1}), plus the step
-        # from the origin (nothing flagged) to the highest threshold.
-        np.subtract(fp[:-1], fp[1:], out=a)
-        np.add(tp[:-1], tp[1:], out=b)
-        twice = int(np.einsum("i,i", a, b)) + int(fp[-1]) * int(tp[-1])
-        auc = twice / (2 * n_pos * n_neg)
-    np.add(tp, fp, out=fp)  # rows flagged at each threshold: at least one
-    precision = np.divide(tp, fp, out=fp) if fp.dtype.kind == "f" else np.divide(tp, fp)
-    np.subtract(tp[:-1], tp[1:], out=a)  # positives gained at each step down
-    gained = np.multiply(a, precision[:-1], out=b) if b.dtype.kind == "f" else a * precision[:-1]
-    ap = (float(gained.sum()) + float(tp[-1]) * float(precision[-1])) / n_pos
-    return auc, max(0.0, ap)
 
 
 def best_epoch(values: np.ndarray, *, lower_is_better: bool = False) -> int:
@@ -232,9 +184,9 @@ def _curves(blocks: Sequence[tuple[np.ndarray, np.ndarray]], probabilities: bool
     k = len(blocks)
     sizes = [yb.shape[0] for yb, _ in blocks]
     m = max(sizes, default=0)
-    sweeps: list[Sweep] = [_empty_sweep()] * k
+    sweeps: list[Sweep] = [empty_sweep()] * k
     auc, ap, loss = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
-    workers = _WORKERS if sum(sizes) >= _THREADED_ROWS else 1
+    workers = WORKERS if sum(sizes) >= _THREADED_ROWS else 1
 
     def run(first: int, step: int) -> None:
         work, negative = np.empty((4, m)), np.empty(m, dtype=bool)
@@ -244,11 +196,11 @@ def _curves(blocks: Sequence[tuple[np.ndarray, np.ndarray]], probabilities: bool
                 continue
             sw = sweep_clean(yb, sb)
             sweeps[e] = sw
-            auc[e], ap[e] = _rank_summaries(sw, work)
+            auc[e], ap[e] = sweep_rank_scores(sw, work)
             if probabilities:
                 loss[e] = _mean_log_loss(yb, sb, work[0], negative)
 
-    _in_threads(run, k, workers)
+    in_threads(run, k, workers)
     return EpochCurves(sweeps=tuple(sweeps), roc_auc=auc, average_precision=ap, log_loss=loss)
 
 

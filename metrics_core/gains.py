@@ -13,6 +13,8 @@ class only, the rates, the areas and KS are all undefined.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from metrics_core import metrics as _m
@@ -24,6 +26,7 @@ __all__ = [
     "ks_statistic",
     "lift_curve",
     "sweep_average_precision",
+    "sweep_rank_scores",
     "sweep_roc_auc",
 ]
 
@@ -167,8 +170,7 @@ def sweep_roc_auc(sweep: Sweep) -> float:
     """
     if not (sweep.n_pos > 0 and sweep.n_neg > 0):
         return float("nan")
-    tp, fp, fn, tn = _with_origin(sweep)
-    return auc(_m.false_positive_rate(tp, fp, fn, tn), _m.recall(tp, fp, fn, tn))
+    return sweep_rank_scores(sweep)[0]
 
 
 def sweep_average_precision(sweep: Sweep) -> float:
@@ -197,11 +199,104 @@ def sweep_average_precision(sweep: Sweep) -> float:
     """
     if not sweep.n_pos > 0:
         return float("nan")
+    return sweep_rank_scores(sweep)[1]
+
+
+def _trapezoid_auc(sweep: Sweep) -> float:
+    """ROC AUC of a weighted sweep: the trapezoidal rule over its rates."""
+    if not (sweep.n_pos > 0 and sweep.n_neg > 0):
+        return float("nan")
+    tp, fp, fn, tn = _with_origin(sweep)
+    return auc(_m.false_positive_rate(tp, fp, fn, tn), _m.recall(tp, fp, fn, tn))
+
+
+def _step_average_precision(sweep: Sweep) -> float:
+    """Average precision of a weighted sweep, ``Σ (Rᵢ − Rᵢ₋₁) Pᵢ`` over its rates."""
+    if not sweep.n_pos > 0:
+        return float("nan")
     tp, fp, fn, tn = _with_origin(sweep)
     recall = np.asarray(_m.recall(tp, fp, fn, tn), dtype=np.float64)
     precision = np.asarray(_m.precision(tp[1:], fp[1:], fn[1:], tn[1:]), dtype=np.float64)
     # Every threshold flags at least one sample, so precision is defined at each.
     return float(max(0.0, np.sum(np.diff(recall) * precision)))
+
+
+#: Integers up to here are exact in float64 (a module constant so that tests can lower it).
+_FLOAT_EXACT = 2**53
+
+
+def sweep_rank_scores(sweep: Sweep, work: np.ndarray | None = None) -> tuple[float, float]:
+    """ROC AUC and average precision of a sweep, in one pass over its counts.
+
+    :func:`sweep_roc_auc` and :func:`sweep_average_precision` of an unweighted sweep are
+    this function's two values. The sums are trapezoids between successive thresholds,
+    from the origin, and ``Σ (Rᵢ − Rᵢ₋₁) Pᵢ``, over the integer counts: every count is
+    defined, so no metric arrays with their undefined-value masks are formed. A weighted
+    sweep goes through the general formulas.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to read.
+    work : ndarray of float64, shape (4, m) with ``m >= len(sweep)``, optional
+        Scratch rows for the temporaries, for callers that score many sweeps in turn
+        (fresh memory costs more to touch than the sums themselves).
+
+    Returns
+    -------
+    roc_auc, average_precision : float
+        ``nan`` as :func:`sweep_roc_auc` and :func:`sweep_average_precision` say.
+
+    Notes
+    -----
+    Twice the AUC times ``n_pos * n_neg`` is an integer; it is summed exactly (float64
+    holds every partial sum while it stays below 2**53, else int64) and divided once.
+    That sum is an ``np.einsum``, not an ``np.dot``: ``np.dot`` goes to a multithreaded
+    BLAS whose threads compete with callers' own. The average precision takes the
+    general formula's steps in its order, so it is the same float.
+
+    Examples
+    --------
+    >>> from metrics_core import sweep, sweep_rank_scores
+    >>> auc, ap = sweep_rank_scores(sweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]))
+    >>> auc, round(ap, 4)
+    (0.75, 0.8333)
+
+    """
+    n_pos, n_neg = sweep.n_pos, sweep.n_neg
+    if sweep.weighted:
+        return _trapezoid_auc(sweep), _step_average_precision(sweep)
+    if not n_pos:
+        return math.nan, math.nan
+    t = len(sweep)
+    if 2 * n_pos * n_neg >= _FLOAT_EXACT:  # over 1e8 rows: sum in int64
+        work = np.empty((4, t), dtype=np.int64)
+    elif work is None or work.shape[1] < t:
+        work = np.empty((4, t))
+    # Ascending thresholds, the order the sweep was built in: cumulative counts fall.
+    tp, fp, a, b = work[0, :t], work[1, :t], work[2, : t - 1], work[3, : t - 1]
+    np.copyto(tp, sweep.tp[::-1])
+    np.copyto(fp, sweep.fp[::-1])
+    auc = math.nan
+    if n_neg:
+        # Twice the area: sum of (fp_j - fp_{j+1}) * (tp_j + tp_{j+1}), plus the step
+        # from the origin (nothing flagged) to the highest threshold.
+        np.subtract(fp[:-1], fp[1:], out=a)
+        np.add(tp[:-1], tp[1:], out=b)
+        twice = int(np.einsum("i,i", a, b)) + int(fp[-1]) * int(tp[-1])
+        auc = twice / (2 * n_pos * n_neg)
+    # Average precision with the general formula's operations in its order (descending
+    # thresholds, recall steps times precision, one pairwise sum): the same float as
+    # scikit-learn's sum, without the metric arrays.
+    rows = work[:3, :t] if work.dtype.kind == "f" else np.empty((3, t))
+    recall, precision, step = rows[0], rows[1], rows[2]
+    np.divide(sweep.tp, n_pos, out=recall)
+    np.add(sweep.tp, sweep.fp, out=precision)  # rows flagged: at least one at each
+    np.divide(sweep.tp, precision, out=precision)
+    step[0] = recall[0]  # from the origin (nothing flagged, recall 0)
+    np.subtract(recall[1:], recall[:-1], out=step[1:])
+    np.multiply(step, precision, out=step)
+    return auc, max(0.0, float(np.sum(step)))
 
 
 def _with_origin(sweep: Sweep) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

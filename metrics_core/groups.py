@@ -14,15 +14,20 @@ precision difference, each with the pair of groups furthest apart.
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from metrics_core._sweep import OperatingPoint, Sweep, _check_threshold, _CountMetrics, sweep_clean
+from metrics_core._sweep import (
+    OperatingPoint,
+    Sweep,
+    _check_threshold,
+    _CountMetrics,
+    empty_sweep,
+    sweep_clean,
+)
+from metrics_core._threads import WORKERS, in_threads
 from metrics_core.decision import Costs, cost_curve
 
 __all__ = [
@@ -83,7 +88,7 @@ def group_sweeps(
     the one sort by (group, score).
     """
     return tuple(
-        sweep_clean(yb, sb, wb) if yb.shape[0] else _empty_sweep()
+        sweep_clean(yb, sb, wb) if yb.shape[0] else empty_sweep()
         for yb, sb, wb in group_blocks(y, s, codes, n_groups, w)
     )
 
@@ -102,7 +107,7 @@ def group_blocks(
     if c.shape[0] > 1 and bool(np.any(c[1:] < c[:-1])):
         arrays = [y, s] if w is None else [y, s, w]
         if c.dtype == np.uint8 and c.shape[0] > _chunk(n_groups):
-            arrays, counts = _partition(c, arrays, _chunk(n_groups), _WORKERS)
+            arrays, counts = _partition(c, arrays, _chunk(n_groups), WORKERS)
         else:
             counts = np.bincount(c, minlength=n_groups)
             order = np.argsort(c, kind="stable")
@@ -160,24 +165,6 @@ def _chunk(n_codes: int) -> int:
 _CHUNK_ROWS = 1 << 16
 _CHUNK_ROWS_PER_CODE = 1024
 
-#: Threads for work split by epoch or chunk (numpy releases the GIL while it sorts, copies
-#: and computes); at most 4, as memory bandwidth, not arithmetic, bounds these loops.
-_WORKERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-
-
-def _in_threads(run: Callable[[int, int], None], n_tasks: int, workers: int) -> None:
-    """``run(first, step)`` in ``workers`` threads; thread ``w`` takes tasks ``w, w + step, …``.
-
-    With one worker, ``run(0, 1)`` in the calling thread. A worker's error is raised here.
-    """
-    workers = max(1, min(workers, n_tasks))
-    if workers == 1:
-        run(0, 1)
-        return
-    with ThreadPoolExecutor(workers) as pool:
-        for done in [pool.submit(run, w, workers) for w in range(workers)]:
-            done.result()
-
 
 def _partition(
     c: np.ndarray, arrays: list[np.ndarray], chunk: int, workers: int = 1
@@ -210,15 +197,8 @@ def _partition(
                     o[dst : dst + m] = p[at : at + m]
                 at += m
 
-    _in_threads(run, len(starts), workers)
+    in_threads(run, len(starts), workers)
     return out, counts
-
-
-def _empty_sweep() -> Sweep:
-    empty = np.empty(0, dtype=np.float64)
-    return Sweep(
-        thresholds=empty, tp=np.empty(0, np.int32), fp=np.empty(0, np.int32), n_pos=0, n_neg=0
-    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import metrics_core as mc
-from metrics_core.epochs import _mean_log_loss, _rank_summaries
+from metrics_core.epochs import _mean_log_loss
 
 some = settings(deadline=None, max_examples=60)
 
@@ -155,17 +155,19 @@ def test_unsorted_codes_match_sorted():
 
 @some
 @given(long_rows(probabilities=True), st.booleans())
-def test_count_summaries_equal_the_sweep_functions(data, int64_sums):
+def test_count_summaries_equal_sklearn(data, int64_sums):
+    """sweep_rank_scores, as the epochs call it (scratch rows), on both integer paths."""
     y, s, codes, k = data
-    for sw in mc.epoch_sweeps(y, s, codes, k):
-        if not len(sw):
+    for e, sw in enumerate(mc.epoch_sweeps(y, s, codes, k)):
+        ye, se = y[codes == e], s[codes == e]
+        if not ye.any():
             continue
         with pytest.MonkeyPatch.context() as mp:
-            if int64_sums:  # the exact integer path of epochs over 1e8 rows
-                mp.setattr("metrics_core.epochs._FLOAT_EXACT", 0)
-            auc, ap = _rank_summaries(sw, np.empty((4, len(sw))))
-        same(auc, mc.sweep_roc_auc(sw))
-        same(ap, mc.sweep_average_precision(sw) if sw.n_pos else math.nan)
+            if int64_sums:  # the exact integer path of sweeps over 1e8 rows
+                mp.setattr("metrics_core.gains._FLOAT_EXACT", 0)
+            auc, ap = mc.sweep_rank_scores(sw, np.empty((4, len(sw))))
+        same(auc, skm.roc_auc_score(ye, se) if not ye.all() else math.nan)
+        same(ap, skm.average_precision_score(ye, se))
 
 
 @some
@@ -202,7 +204,7 @@ def test_threads_give_the_same_curves_as_one(data):
     one = mc.epoch_curves(y, s, codes, k, probabilities=True)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("metrics_core.epochs._THREADED_ROWS", 0)
-        mp.setattr("metrics_core.epochs._WORKERS", 3)
+        mp.setattr("metrics_core.epochs.WORKERS", 3)
         many = mc.epoch_curves(y, s, codes, k, probabilities=True)
     for field in ("roc_auc", "average_precision", "log_loss"):
         np.testing.assert_array_equal(getattr(many, field), getattr(one, field))

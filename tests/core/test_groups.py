@@ -231,7 +231,7 @@ def test_group_blocks_chunked_or_not_are_the_stable_partition(problem) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("metrics_core.groups._CHUNK_ROWS", 3)
         mp.setattr("metrics_core.groups._CHUNK_ROWS_PER_CODE", 1)
-        mp.setattr("metrics_core.groups._WORKERS", 2)
+        mp.setattr("metrics_core.groups.WORKERS", 2)
         chunked = group_blocks(y, s, codes, k, w)
     plain = group_blocks(y, s, codes, k, w)
     for blocks in (chunked, plain):
