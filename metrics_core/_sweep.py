@@ -217,6 +217,47 @@ class Sweep(_CountMetrics):
             tn=(self.n_neg - fp).item(),
         )
 
+    def at_each(self, thresholds: ArrayLike) -> Sweep:
+        """Counts at each of ``thresholds``, as a sweep over those thresholds.
+
+        The vectorised :meth:`at`: one binary search per threshold, so a slider's
+        every position costs microseconds however many rows were counted.
+
+        Parameters
+        ----------
+        thresholds : array-like of shape (k,)
+            Strictly decreasing real thresholds (``±inf`` allowed).
+
+        Returns
+        -------
+        Sweep
+            ``tp[j]`` and ``fp[j]`` count the samples with ``score >= thresholds[j]``;
+            every metric is an array over the ``k`` thresholds.
+
+        Examples
+        --------
+        >>> from metrics_core import sweep
+        >>> s = sweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+        >>> grid = s.at_each([0.9, 0.5, 0.35, 0.0])
+        >>> grid.tp.tolist(), grid.fp.tolist()
+        ([0, 1, 2, 2], [0, 0, 1, 2])
+        """
+        t = np.asarray(thresholds, dtype=np.float64)
+        if t.ndim != 1 or np.isnan(t).any():
+            raise ValueError("thresholds must be a 1-d array of real numbers (±inf allowed).")
+        if t.shape[0] > 1 and not (np.diff(t) < 0).all():
+            raise ValueError("thresholds must be strictly decreasing.")
+        k = len(self) - np.searchsorted(self.thresholds[::-1], t, side="left")
+        # k == 0: nothing is flagged; index 0 is only a placeholder there.
+        last = np.maximum(k - 1, 0)
+        none = k == 0
+        if len(self) == 0:
+            tp, fp = np.zeros(t.shape, self.tp.dtype), np.zeros(t.shape, self.fp.dtype)
+        else:
+            tp = np.where(none, self.tp.dtype.type(0), self.tp[last])
+            fp = np.where(none, self.fp.dtype.type(0), self.fp[last])
+        return Sweep(thresholds=t, tp=tp, fp=fp, n_pos=self.n_pos, n_neg=self.n_neg)
+
     def point(self, i: int) -> OperatingPoint:
         """The operating point at ``thresholds[i]``."""
         return self.at(float(self.thresholds[i]))

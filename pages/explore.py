@@ -19,7 +19,7 @@ an = session.current_analysis()
 @st.fragment
 def threshold_panel(an: Analysis) -> None:
     """Everything that depends on the threshold reruns here, alone."""
-    t = session.threshold_controls(an)
+    t = session.threshold_controls(an, live=True)
     point = an.at(t)
     widgets.card_row(model.metric_cards(point))
     left, right = st.columns([2, 3])

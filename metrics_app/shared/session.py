@@ -46,6 +46,8 @@ _RESET = "threshold_reset"  # (scope, threshold, why) of the last move to a defa
 _CHOICE = "threshold_choice"  # (source id, Selection) the current threshold belongs to
 _FRESH = "threshold_fresh"  # the threshold moved to a default in this run
 _PENDING = "threshold_pending"  # a slider value to put back before the slider is drawn
+LIVE = "live_threshold"  # whether the explorer draws the live threshold control
+_LIVE_SWITCH = "live_threshold_switch"  # the switch that sets LIVE
 
 
 #: How long a cached object lives, however often it is used: a server that sees many uploads
@@ -433,6 +435,10 @@ def _from_slider() -> None:
     st.session_state[EXACT] = value
 
 
+def _from_live_switch() -> None:
+    st.session_state[LIVE] = bool(st.session_state[_LIVE_SWITCH])
+
+
 def _from_exact() -> None:
     value = st.session_state[EXACT]
     if value is not None and math.isfinite(value):
@@ -447,16 +453,28 @@ def enter_page(name: str) -> None:
         state.pop(_SEEDED, None)
 
 
-def threshold_controls(an: Analysis) -> float:
+_SLIDER_LABEL = "Threshold: rows with score ≥ threshold are flagged positive"
+
+
+def threshold_controls(an: Analysis, *, live: bool = False) -> float:
     """Slider, exact number and one-click choices; returns the current threshold.
 
     Pages draw these widgets under the same keys, but Streamlit forgets or
     mixes up a widget's value once a run on another page has not drawn it. So
     the first run after entering a page seeds them from the shared threshold,
     or they would start from their defaults.
+
+    With ``live``, the slider is the live control of
+    :mod:`metrics_app.shared.live_slider` (its readout follows the knob while it is
+    dragged), unless the user turned it off or this Streamlit cannot draw it.
     """
+    # Imported here: live_slider caches through this module.
+    from metrics_app.shared import live_slider
+
     t = sync_threshold(an)
     rng = an.slider
+    can_live = live and live_slider.available()
+    live = can_live and st.session_state.get(LIVE, True)
     if _PENDING in st.session_state:
         st.session_state[THRESHOLD] = st.session_state.pop(_PENDING)
     if not st.session_state.get(_SEEDED):
@@ -464,31 +482,40 @@ def threshold_controls(an: Analysis) -> float:
         st.session_state[THRESHOLD] = rng.clamp(t)
         st.session_state[EXACT] = t
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    with left:
-        st.slider(
-            "Threshold: rows with score ≥ threshold are flagged positive",
-            min_value=rng.lo,
-            max_value=rng.hi,
-            step=rng.step,
-            key=THRESHOLD,
-            on_change=_from_slider,
-            bind="query-params",
-            format="%.3f" if an.kind == "probability" else "%.4g",
-        )
-    # A URL-bound slider drawn for the first time takes the URL's value over
-    # the one set above. On the first load that is what the URL asked for: follow
-    # it. After a change of data it is the old threshold (a slider with a new
-    # range is a new widget): put the new default back on the next run, since a
-    # widget's value cannot be set once it is drawn.
-    shown = float(st.session_state[THRESHOLD])
-    fresh = st.session_state.pop(_FRESH, False)
-    if shown != rng.clamp(t):
-        if fresh:
-            st.session_state[_PENDING] = rng.clamp(t)
-            st.rerun()
-        t = shown
-        st.session_state[CURRENT] = t
-        st.session_state[EXACT] = t
+    if live:
+        st.session_state.pop(_FRESH, None)
+        with left:
+            live_slider.live_threshold(an, t, _SLIDER_LABEL)
+        # The URL keeps the threshold, as the bound slider of the other pages does.
+        text = str(rng.clamp(t))
+        if st.query_params.get(THRESHOLD) != text:
+            st.query_params[THRESHOLD] = text
+    else:
+        with left:
+            st.slider(
+                _SLIDER_LABEL,
+                min_value=rng.lo,
+                max_value=rng.hi,
+                step=rng.step,
+                key=THRESHOLD,
+                on_change=_from_slider,
+                bind="query-params",
+                format="%.3f" if an.kind == "probability" else "%.4g",
+            )
+        # A URL-bound slider drawn for the first time takes the URL's value over
+        # the one set above. On the first load that is what the URL asked for: follow
+        # it. After a change of data it is the old threshold (a slider with a new
+        # range is a new widget): put the new default back on the next run, since a
+        # widget's value cannot be set once it is drawn.
+        shown = float(st.session_state[THRESHOLD])
+        fresh = st.session_state.pop(_FRESH, False)
+        if shown != rng.clamp(t):
+            if fresh:
+                st.session_state[_PENDING] = rng.clamp(t)
+                st.rerun()
+            t = shown
+            st.session_state[CURRENT] = t
+            st.session_state[EXACT] = t
     with right:
         st.number_input(
             "Exact threshold",
@@ -512,4 +539,17 @@ def threshold_controls(an: Analysis) -> float:
     note = reset_note(an)
     if note:
         st.caption(f":material/restart_alt: {note}")
+    if can_live:
+        # The switch's own key is forgotten on pages that do not draw it; LIVE is not.
+        if _LIVE_SWITCH not in st.session_state:
+            st.session_state[_LIVE_SWITCH] = st.session_state.get(LIVE, True)
+        st.toggle(
+            "Live drag preview",
+            key=_LIVE_SWITCH,
+            on_change=_from_live_switch,
+            help="While you drag the knob (or move it with the arrow keys), precision, "
+            "recall, F1 and the four counts beside it follow on every frame: the exact "
+            "values at each slider step. The cards and charts below update when you let "
+            "go. Turn off for Streamlit's plain slider.",
+        )
     return t

@@ -62,6 +62,21 @@ def _app(**query: str) -> AppTest:
     return at
 
 
+def _live(at: AppTest) -> dict:
+    """What the live threshold control was sent on the last run."""
+    (control,) = at.get("bidi_component")
+    assert control.proto.component_name == "threshold_lab_live_threshold"
+    return json.loads(control.proto.json)
+
+
+def _plain_slider(at: AppTest) -> AppTest:
+    """Turn the live control off: Streamlit's own slider comes back."""
+    at.toggle(key="live_threshold_switch").set_value(False).run()
+    assert not at.exception, at.exception
+    assert not at.get("bidi_component")
+    return at
+
+
 def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
     at.radio(key="source_mode").set_value("Upload a file").run()
     at.file_uploader(key="upload").set_value((name, data, "text/csv")).run()
@@ -71,15 +86,15 @@ def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
 
 def test_opens_on_the_fraud_demo_with_metrics_at_one_half(fraud) -> None:
     at = _app()
-    assert at.slider(key="threshold").value == pytest.approx(0.5)
+    assert _live(at)["value"] == 0.5
     _assert_cards(at, *fraud, 0.5)
     cards = _cards(at)
     assert cards["Rows used"] == f"{len(fraud[0]):,}"
     assert cards["Rows excluded"] == "0"
 
 
-def test_slider_moves_every_metric(fraud) -> None:
-    at = _app()
+def test_plain_slider_moves_every_metric(fraud) -> None:
+    at = _plain_slider(_app())
     before = _cards(at)
     at.slider(key="threshold").set_value(0.2).run()
     _assert_cards(at, *fraud, 0.2)
@@ -117,8 +132,9 @@ def test_youden_button_maximises_recall_plus_specificity(fraud) -> None:
 
 def test_threshold_from_the_url(fraud) -> None:
     at = _app(threshold="0.7")
-    assert at.slider(key="threshold").value == pytest.approx(0.7)
+    assert _live(at)["value"] == 0.7
     _assert_cards(at, *fraud, 0.7)
+    assert _plain_slider(at).slider(key="threshold").value == pytest.approx(0.7)
 
 
 def test_score_column_choice_changes_the_metrics(fraud) -> None:
@@ -151,7 +167,10 @@ def test_weight_column_weights_the_counts() -> None:
 
 def test_logit_demo_gets_a_real_valued_slider() -> None:
     at = _app(demo="spam")
-    slider = at.slider(key="threshold")
+    live = _live(at)
+    assert live["table"]["lo"] < 0 < live["table"]["hi"]
+    assert live["value"] == 0.0
+    slider = _plain_slider(at).slider(key="threshold")
     assert slider.min < 0 < slider.max
     assert slider.value == 0.0
     assert not any(b.label.startswith("0.5") for b in at.button)

@@ -230,13 +230,22 @@ def metric_value(page, label: str):
 
 
 def slider_thumb(page):
-    """The threshold slider's focusable thumb (role ``slider``)."""
-    return page.get_by_test_id("stSlider").get_by_role("slider")
+    """The threshold slider's focusable thumb (role ``slider``).
+
+    The explorer's live control (its knob) or, on other pages and with "Live drag
+    preview" off, Streamlit's slider.
+    """
+    return page.locator(".tl-knob").or_(page.get_by_test_id("stSlider").get_by_role("slider"))
+
+
+def threshold_value(page):
+    """Locator of the threshold slider's displayed value, e.g. ``"0.500"``."""
+    return page.get_by_test_id("tl-value").or_(page.get_by_test_id("stSliderThumbValue"))
 
 
 def slider_value_text(page) -> str:
     """The threshold slider's displayed value, e.g. ``"0.500"``."""
-    return page.get_by_test_id("stSliderThumbValue").inner_text()
+    return threshold_value(page).inner_text()
 
 
 def screenshot(page, name: str) -> Path:

@@ -32,6 +32,7 @@ from tests.browser.harness import (
     screenshot,
     slider_thumb,
     slider_value_text,
+    threshold_value,
     upload_file,
     wait_for_app,
     wait_for_run,
@@ -115,7 +116,7 @@ def assert_no_crash(page) -> None:
 def test_demo_opens_with_sklearn_precision_at_half(page):
     open_app(page)
     expect(metric_value(page, "Rows used")).to_have_text("100,000")
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.500")
+    expect(threshold_value(page)).to_have_text("0.500")
     y, s = fraud()
     expect_cards(page, expected_cards(y, s, 0.5))
     caption = page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first
@@ -171,8 +172,8 @@ def test_exact_threshold_input_matches_sklearn(page):
     box.press("Enter")
     y, s = fraud()
     expect_cards(page, expected_cards(y, s, 0.3333))
-    # The slider shows the same threshold on its 0.001 grid; the URL keeps it exactly.
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.333")
+    # The live control shows the threshold in use, off its 0.001 grid; so does the URL.
+    expect(threshold_value(page)).to_have_text("0.3333")
     expect(page).to_have_url(re.compile(r"[?&]threshold=0\.3333(&|$)"))
     assert_no_crash(page)
 
@@ -211,7 +212,7 @@ def test_best_f1_button_shows_sklearn_maximum_f1(page):
 def test_deep_link_sets_threshold(page):
     open_app(page, "?threshold=0.7")
     expect(metric_value(page, "Rows used")).to_have_text("100,000")
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.700")
+    expect(threshold_value(page)).to_have_text("0.700")
     y, s = fraud()
     expect_cards(page, expected_cards(y, s, 0.7))
     expect(exact_input(page)).to_have_value("0.7")
@@ -323,25 +324,25 @@ def test_slider_shows_the_threshold_in_use_after_an_upload(page, tmp_path):
     wait_for_run(page)
     y, s = data["label"].to_numpy() == 1, data["score"].to_numpy()
     expect_cards(page, expected_cards(y, s, 0.5))  # the metrics are at the 0.5 default
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.500", timeout=5_000)
+    expect(threshold_value(page)).to_have_text("0.500", timeout=5_000)
     expect(exact_input(page)).to_have_value("0.5", timeout=5_000)
 
 
 def test_slider_shows_the_threshold_in_use_after_returning_to_the_demo(page):
     open_app(page)
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.500")
+    expect(threshold_value(page)).to_have_text("0.500")
     choose_upload_mode(page)
     page.get_by_test_id("stRadio").get_by_text("Demo data", exact=True).click()
     expect(metric_value(page, "Rows used")).to_have_text("100,000")
     wait_for_run(page)
     y, s = fraud()
     expect_cards(page, expected_cards(y, s, 0.5))
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.500", timeout=5_000)
+    expect(threshold_value(page)).to_have_text("0.500", timeout=5_000)
 
 
 def test_switching_demo_keeps_slider_and_metrics_in_agreement(page):
     open_app(page, "?threshold=0.7")
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.700")
+    expect(threshold_value(page)).to_have_text("0.700")
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="Spam filter (logit scores)").click()
     expect(metric_value(page, "Rows used")).to_have_text("5,000")
@@ -357,7 +358,7 @@ def test_switching_demo_keeps_slider_and_metrics_in_agreement(page):
 # differ, so runs interrupted by fast presses no longer push stale values back.
 def test_fast_arrow_presses_keep_slider_and_metrics_in_sync(page):
     open_app(page)
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.500")
+    expect(threshold_value(page)).to_have_text("0.500")
     install_run_counter(page)
     slider_thumb(page).focus()
     for _ in range(50):
@@ -373,6 +374,6 @@ def test_fast_arrow_presses_keep_slider_and_metrics_in_sync(page):
             break
     wait_for_run(page)
     y, s = fraud()
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text("0.550", timeout=2_000)
+    expect(threshold_value(page)).to_have_text("0.550", timeout=2_000)
     expect_cards(page, expected_cards(y, s, 0.55), timeout=2_000)
     expect(exact_input(page)).to_have_value("0.55", timeout=2_000)

@@ -16,11 +16,14 @@ import pytest
 from playwright.sync_api import expect
 from sklearn.metrics import roc_auc_score, roc_curve
 
+from metrics_app.shared.analysis import SliderRange
+from metrics_app.shared.live import knob_text
 from tests.browser.harness import (
     StreamlitServer,
     metric_value,
     screenshot,
     slider_value_text,
+    threshold_value,
     wait_for_app,
     wait_for_charts,
     wait_for_run,
@@ -125,7 +128,7 @@ def test_roc_click_sets_the_explorer_threshold(page):
     # The URL keeps the exact threshold (the slider is bound to ?threshold=).
     exact = wait_for_url_threshold(page, lambda t: f"{t:.6g}" == shown)
     assert exact in matches, f"URL threshold {exact!r} is not the clicked point {shown}"
-    expect(page.get_by_test_id("stSliderThumbValue")).to_have_text(f"{exact:.3f}")
+    expect(threshold_value(page)).to_have_text(knob_text(exact, SliderRange(0, 1, 0.001, 0.5)))
     for label, text in expected_cards(y, s, exact).items():
         expect(metric_value(page, label)).to_have_text(text)
     wait_for_run(page)

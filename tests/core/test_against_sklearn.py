@@ -466,6 +466,41 @@ def test_sweep_at_counts_equal_sklearn_confusion_matrix(p, data):
 
 @curve_settings
 @given(problems(), st.data())
+def test_sweep_at_each_equals_at_and_sklearn_at_every_threshold(p, data):
+    sw = mc.sweep(p.y_true, p.scores, **p.kwargs)
+    candidates = [*threshold_candidates(p.scores), -np.inf, np.inf]
+    ts = data.draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=8, unique=True))
+    ts = sorted(ts, reverse=True)
+    grid = sw.at_each(ts)
+    assert grid.tp.dtype == sw.tp.dtype
+    assert_array_equal(grid.thresholds, ts)
+    for j, t in enumerate(ts):
+        point = sw.at(t)
+        assert (grid.tp[j], grid.fp[j], grid.fn[j], grid.tn[j]) == (
+            point.tp,
+            point.fp,
+            point.fn,
+            point.tn,
+        )
+        for name in METRICS:
+            assert_array_equal(getattr(grid, name)[j], getattr(point, name), err_msg=name)
+    if p.weights is None:
+        predicted = p.scores.astype(np.float64) >= ts[0]
+        tn, fp, fn, tp = skm.confusion_matrix(p.positive, predicted, labels=[False, True]).ravel()
+        assert (grid.tp[0], grid.fp[0], grid.fn[0], grid.tn[0]) == (tp, fp, fn, tn)
+
+
+def test_sweep_at_each_refuses_unordered_or_nan_thresholds():
+    sw = mc.sweep([0, 1, 1], [0.2, 0.5, 0.9])
+    with pytest.raises(ValueError, match="strictly decreasing"):
+        sw.at_each([0.1, 0.5])
+    with pytest.raises(ValueError, match="real numbers"):
+        sw.at_each([0.5, np.nan])
+    assert sw.at_each([]).tp.shape == (0,)
+
+
+@curve_settings
+@given(problems(), st.data())
 def test_sweep_at_a_threshold_matches_its_curve_counts_exactly(p, data):
     sw = mc.sweep(p.y_true, p.scores, **p.kwargs)
     tns, fps, fns, tps, thresholds = sklearn_counts(p)

@@ -76,6 +76,7 @@ def test_the_documented_examples_exist():
 # model, chart and formatting modules return plain values and Altair charts.
 STREAMLIT_MODULES = {
     "metrics_app.shared.frame",
+    "metrics_app.shared.live_slider",
     "metrics_app.shared.session",
     "metrics_app.shared.sidebar",
     "metrics_app.shared.widgets",
