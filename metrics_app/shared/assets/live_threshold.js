@@ -1,13 +1,12 @@
 // The live threshold control: a slider whose readout and curve marker follow the knob on
 // every animation frame, from a table of exact values at every slider step sent once per
 // dataset. The browser only looks rows up: every number it shows was computed and
-// formatted by the app. On release (or after the last key press) the threshold goes back
+// formatted by the app. On release (of the pointer or of a key) the threshold goes back
 // to Python, which recomputes every view exactly.
 
 // Tables by dataset key, kept across remounts (another page and back) for this tab.
 const TABLES = (window.__thresholdLabLiveTables ||= new Map());
 const KEEP_TABLES = 4;
-const KEY_COMMIT_MS = 300; // keys pressed closer together than this make one change
 const ECHO_WAIT_MS = 5000; // then show what Python holds even if it never echoed our value
 const COLUMNS = { threshold: 0, precision: 1, recall: 2, f1: 3, tp: 4, fp: 5, fn: 6, tn: 7 };
 const SVG = "http://www.w3.org/2000/svg";
@@ -34,7 +33,7 @@ class LiveThreshold {
     this.index = null; // grid position shown while the user moves the knob
     this.dragging = false;
     this.pending = null; // a threshold sent to Python, not yet echoed back
-    this.keyTimer = null;
+    this.keyHeld = false;
     this.frame = 0;
     this.pointerX = null;
     this.asked = new Set();
@@ -84,16 +83,17 @@ class LiveThreshold {
     this.onMove = (e) => this.pointerMove(e);
     this.onUp = (e) => this.pointerUp(e);
     this.onKey = (e) => this.keyDown(e);
+    this.onKeyUp = (e) => this.keyUp(e);
     this.area.addEventListener("pointerdown", this.onDown);
     this.area.addEventListener("pointermove", this.onMove);
     this.area.addEventListener("pointerup", this.onUp);
     this.area.addEventListener("pointercancel", this.onUp);
     this.knob.addEventListener("keydown", this.onKey);
+    this.knob.addEventListener("keyup", this.onKeyUp);
   }
 
   destroy() {
     cancelAnimationFrame(this.frame);
-    clearTimeout(this.keyTimer);
     clearTimeout(this.echoTimer);
     this.root.remove();
   }
@@ -124,7 +124,7 @@ class LiveThreshold {
       this.pending = null;
       clearTimeout(this.echoTimer);
     }
-    if (!this.dragging && this.pending === null && this.keyTimer === null) {
+    if (!this.dragging && this.pending === null && !this.keyHeld) {
       this.index = null;
       this.render();
     }
@@ -296,12 +296,16 @@ class LiveThreshold {
     else return;
     e.preventDefault();
     this.index = Math.min(Math.max(next, 0), last);
+    this.keyHeld = true;
     this.render();
-    clearTimeout(this.keyTimer);
-    this.keyTimer = setTimeout(() => {
-      this.keyTimer = null;
-      this.commit();
-    }, KEY_COMMIT_MS);
+  }
+
+  keyUp(e) {
+    // A held key repeats its keydown and ends with one keyup: one change for Python.
+    if (!this.keyHeld) return;
+    this.keyHeld = false;
+    e.preventDefault();
+    this.commit();
   }
 
   commit() {
@@ -316,7 +320,7 @@ class LiveThreshold {
     clearTimeout(this.echoTimer);
     this.echoTimer = setTimeout(() => {
       this.pending = null;
-      if (!this.dragging && this.keyTimer === null) {
+      if (!this.dragging && !this.keyHeld) {
         this.index = null;
         this.render();
       }
