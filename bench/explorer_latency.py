@@ -53,6 +53,7 @@ from tests.browser.harness import (
     metric_value,
     slider_thumb,
     slider_value_text,
+    threshold_value,
     wait_for_app,
     wait_for_run,
 )
@@ -205,12 +206,9 @@ def set_exact_threshold(page, value: float) -> None:
     box = page.get_by_test_id("stNumberInput").get_by_role("spinbutton")
     box.fill(f"{value:g}")
     box.press("Enter")
-    page.wait_for_function(
-        "t => { const e = document.querySelector('[data-testid=\"stSliderThumbValue\"]');"
-        " return e && e.innerText.trim() === t; }",
-        arg=f"{value:.3f}",
-        timeout=60_000,
-    )
+    from playwright.sync_api import expect
+
+    expect(threshold_value(page)).to_have_text(f"{value:.3f}", timeout=60_000)
     wait_for_run(page)
 
 

@@ -99,5 +99,5 @@ if an is not None:
     curves, points = model.pair_curves(pair, sweeps, t_a, t_b)
     # Side by side at a fixed size, wrapping one under the other in a narrow window.
     with st.container(horizontal=True, wrap=True):
-        st.altair_chart(compare_charts.pair_roc_chart(curves, points, pair), width="content")
-        st.altair_chart(compare_charts.pair_pr_chart(curves, points, pair), width="content")
+        widgets.altair_chart(compare_charts.pair_roc_chart(curves, points, pair), width="content")
+        widgets.altair_chart(compare_charts.pair_pr_chart(curves, points, pair), width="content")

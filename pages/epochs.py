@@ -45,7 +45,7 @@ def history_view(source: session.Source) -> None:
     for metric in model.chart_order(hist):
         best, gap_start = model.marked_epochs(hist, metric)
         st.markdown(f"**{escape_markdown(metric)}: training and validation**")
-        st.altair_chart(
+        widgets.altair_chart(
             epoch_charts.history_chart(
                 model.history_frame(hist, metric), metric=metric, best=best, gap_start=gap_start
             ),
@@ -62,7 +62,7 @@ def epoch_detail(data: model.EpochData, i: int, t: float) -> None:
     with left:
         st.markdown("**Confusion matrix**")
         cells = charts.confusion_frame(point, data.positive_name, data.negative_name)
-        st.altair_chart(charts.confusion_chart(cells), width="stretch")
+        widgets.altair_chart(charts.confusion_chart(cells), width="stretch")
     with right:
         widgets.card_row(model.epoch_cards(data, i))
     widgets.card_row(explorer.metric_cards(point))
@@ -70,13 +70,13 @@ def epoch_detail(data: model.EpochData, i: int, t: float) -> None:
     roc, pr = st.columns(2)
     with roc:
         st.markdown("**ROC curve**")
-        st.altair_chart(
+        widgets.altair_chart(
             curve_charts.roc_chart(model.roc_frame(data, i, t), point, primary=name, pick=None),
             width="stretch",
         )
     with pr:
         st.markdown("**Precision-recall curve**")
-        st.altair_chart(
+        widgets.altair_chart(
             curve_charts.pr_chart(
                 model.pr_frame(data, i, t),
                 point,
@@ -143,7 +143,7 @@ def epoch_lines(data: model.EpochData, metric: str, best: int, i: int, t: float)
     st.caption(
         "Solid green line: the best epoch by the chosen metric; dashed line: the epoch shown below."
     )
-    st.altair_chart(
+    widgets.altair_chart(
         epoch_charts.epoch_lines_chart(
             model.lines_frame(data, t),
             best=best_text,
@@ -155,7 +155,7 @@ def epoch_lines(data: model.EpochData, metric: str, best: int, i: int, t: float)
     if data.kind == "probability":
         st.markdown("**Log loss per epoch**")
         lowest = model.best_of(data, "log_loss", t)
-        st.altair_chart(
+        widgets.altair_chart(
             epoch_charts.loss_chart(
                 model.loss_frame(data),
                 best=data.epoch_text(lowest) if lowest >= 0 else None,

@@ -26,11 +26,11 @@ def threshold_panel(an: Analysis) -> None:
     with left:
         st.markdown("**Confusion matrix**")
         cells = charts.confusion_frame(point, an.positive_name, an.negative_name)
-        st.altair_chart(charts.confusion_chart(cells), width="stretch")
+        widgets.altair_chart(charts.confusion_chart(cells), width="stretch")
     with right:
         st.markdown("**Score distribution of each class**")
         log_y = st.toggle("Log scale", value=model.log_scale_by_default(an), key="hist_log")
-        st.altair_chart(
+        widgets.altair_chart(
             explorer_charts.score_distribution_chart(
                 an.hist,
                 t,
@@ -41,7 +41,7 @@ def threshold_panel(an: Analysis) -> None:
             width="stretch",
         )
     st.markdown("**Precision, recall and F1 at every threshold**")
-    st.altair_chart(
+    widgets.altair_chart(
         explorer_charts.threshold_curve_chart(an.curve, t, point=point), width="stretch"
     )
 

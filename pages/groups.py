@@ -5,7 +5,7 @@ import streamlit as st
 from metrics_app.groups import charts as group_charts
 from metrics_app.groups import model
 from metrics_app.groups import state as groups_state
-from metrics_app.shared import frame, session
+from metrics_app.shared import frame, session, widgets
 from metrics_app.shared.format import escape_markdown
 from metrics_core import RULES
 
@@ -66,8 +66,12 @@ if an is not None:
     dots = model.point_frame(groups, points)
     # Side by side at a fixed size, wrapping one under the other in a narrow window.
     with st.container(horizontal=True, wrap=True):
-        st.altair_chart(group_charts.group_roc_chart(curves, dots, groups.names), width="content")
-        st.altair_chart(group_charts.group_pr_chart(curves, dots, groups.names), width="content")
+        widgets.altair_chart(
+            group_charts.group_roc_chart(curves, dots, groups.names), width="content"
+        )
+        widgets.altair_chart(
+            group_charts.group_pr_chart(curves, dots, groups.names), width="content"
+        )
 
     st.subheader("A threshold per group", anchor=False)
     groups_state.default_costs()

@@ -107,9 +107,9 @@ def examples_strip(slot: str, default: float = 0.5) -> float:
     cells = strip.cell_frame(p)
     left, right = st.columns([2, 1], vertical_alignment="center")
     with left:
-        st.altair_chart(tch.strip_chart(strip.strip_frame(data, t), cells, t), width="stretch")
+        widgets.altair_chart(tch.strip_chart(strip.strip_frame(data, t), cells, t), width="stretch")
     with right:
-        st.altair_chart(tch.cells_chart(cells), width="stretch")
+        widgets.altair_chart(tch.cells_chart(cells), width="stretch")
     st.caption(
         "Each dot is one patient at its test score: ill above the line, healthy below. The "
         "dashed threshold cuts both rows into the four cells of the matrix. Count them: "
@@ -122,7 +122,7 @@ def confusion(point, positive: str, negative: str) -> None:
     cells = charts.confusion_frame(point, positive, negative)
     # As wide as its column, as on the explorer: at its own width it would spill over the
     # cards beside it in a narrow window.
-    st.altair_chart(charts.confusion_chart(cells), width="stretch")
+    widgets.altair_chart(charts.confusion_chart(cells), width="stretch")
 
 
 # --- 1. the accuracy paradox --------------------------------------------------------------
@@ -160,7 +160,7 @@ def _never_fraud() -> None:
     p = lazy.point
     widgets.card_row(paradox.lazy_cards(lazy))
     chart = tch.majority_chart(state.majority_frame(), p.prevalence, p.accuracy)
-    st.altair_chart(chart, width="stretch")
+    widgets.altair_chart(chart, width="stretch")
     st.caption(
         f"{fmt.count(p.total)} payments, generated with exactly this share of fraud. The rarer "
         "fraud is, the more accurate a model that catches none of it looks."
@@ -272,7 +272,7 @@ def _cost_panel(key: str) -> None:
         f"**{fmt.count(costs.cost_at(t))}**."
     )
     chart = tch.cost_chart(costs.frame, t, costs.best_threshold, lo=c.lo, hi=c.hi)
-    st.altair_chart(chart, width="stretch")
+    widgets.altair_chart(chart, width="stretch")
     st.caption(
         f"Cheapest threshold on this slider: **{fmt.threshold(costs.best_threshold)}** "
         f"(total cost {fmt.count(costs.best_cost)}, dotted green line). Dashed: your threshold."
@@ -420,7 +420,7 @@ def _f_beta(p, precision: float, recall: float) -> None:
     st.latex(formulas.f1_latex(p, beta))
     widgets.card_row(f1.f_cards(p, beta))
     chart = tch.f1_chart(f1.f1_recall_frame(precision, beta), recall, f1.f_scores(p, beta))
-    st.altair_chart(chart, width="stretch")
+    widgets.altair_chart(chart, width="stretch")
     st.caption(
         "Precision held at the slider's value while recall runs from 0 to 100%. The dashed "
         "line is the plain average of precision and recall, which would flatter a lopsided model."
@@ -508,9 +508,9 @@ def _roc_strip() -> None:
     few = roc_pr.compare({"sixty patients": state.strip_patients()}, t_strip)
     left, right = st.columns(2)
     with left:
-        st.altair_chart(tch.roc_chart(few.roc, few.points), width="stretch")
+        widgets.altair_chart(tch.roc_chart(few.roc, few.points), width="stretch")
     with right:
-        st.altair_chart(tch.pr_chart(few.pr, few.points, few.chance), width="stretch")
+        widgets.altair_chart(tch.pr_chart(few.pr, few.points, few.chance), width="stretch")
 
 
 def _auc_meaning() -> None:
@@ -532,9 +532,9 @@ def _auc_meaning() -> None:
     left, right = st.columns(2)
     with left:
         chart = tch.separation_chart(roc_pr.score_histogram(data))
-        st.altair_chart(chart, width="stretch")
+        widgets.altair_chart(chart, width="stretch")
     with right:
-        st.altair_chart(tch.roc_chart(shown.roc, height=280), width="stretch")
+        widgets.altair_chart(tch.roc_chart(shown.roc, height=280), width="stretch")
     st.markdown(
         "**Check it by drawing pairs.** Each draw takes one random positive and one random "
         "negative and asks which scored higher. The share the positive wins settles on the AUC."
@@ -552,7 +552,7 @@ def _auc_meaning() -> None:
     if n:
         draws = roc_pr.draw_pairs(data, n)
         widgets.card_row(roc_pr.pair_cards(draws, data.roc_auc))
-        st.altair_chart(tch.pairs_chart(draws.running, data.roc_auc), width="stretch")
+        widgets.altair_chart(tch.pairs_chart(draws.running, data.roc_auc), width="stretch")
         st.caption(
             "The win rate wanders at first and settles on the ROC AUC as pairs add up; "
             "about 19 times in 20 it sits within two standard errors of it."
@@ -565,7 +565,7 @@ def _roc_gallery() -> None:
     # Two a row: four side by side would be too narrow to read at 1024 px.
     for col, curve in zip(itertools.cycle(st.columns(2)), shapes.values()):
         with col:
-            st.altair_chart(tch.roc_chart(curve, height=260), width="stretch")
+            widgets.altair_chart(tch.roc_chart(curve, height=260), width="stretch")
     st.markdown(
         "- **Perfect**: every positive outranks every negative; the curve hugs the top left.\n"
         "- **Good**: most pairs are ranked right; the curve bows towards the top left.\n"
@@ -617,10 +617,10 @@ def section_roc_pr() -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**ROC curve**: recall against false positive rate")
-        st.altair_chart(tch.roc_chart(both.roc, both.points), width="stretch")
+        widgets.altair_chart(tch.roc_chart(both.roc, both.points), width="stretch")
     with right:
         st.markdown("**Precision-recall curve**")
-        st.altair_chart(tch.pr_chart(both.pr, both.points, both.chance), width="stretch")
+        widgets.altair_chart(tch.pr_chart(both.pr, both.points, both.chance), width="stretch")
     st.dataframe(both.table, hide_index=True, width="stretch")
     st.markdown(
         "The ROC curves lie almost on top of each other. Both of its axes are shares *within* "
@@ -660,7 +660,7 @@ def pitfall_leakage() -> None:
     v, f = study.results[(model, "validation")], study.results[(model, "fresh")]
     widgets.card_row(pitfalls.leakage_cards(study, model))
     bars = pitfalls.leakage_bars(study, model, _LEAK_GROUPS)
-    st.altair_chart(tch.bars_chart(bars, groups=_LEAK_GROUPS), width="stretch")
+    widgets.altair_chart(tch.bars_chart(bars, groups=_LEAK_GROUPS), width="stretch")
     if include:
         st.markdown(
             f"Validation looks superb (ROC AUC {fmt.decimal(v.roc_auc)}, F1 "
@@ -700,10 +700,10 @@ def pitfall_overfitting() -> None:
     widgets.card_row(pitfalls.overfitting_cards(study, depth))
     left, right = st.columns(2)
     with left:
-        st.altair_chart(tch.fit_chart(study.scores, depth, "f1", "F1"), width="stretch")
+        widgets.altair_chart(tch.fit_chart(study.scores, depth, "f1", "F1"), width="stretch")
     with right:
         regions = tch.regions_chart(study.grid, depth, pitfalls.training_points(study))
-        st.altair_chart(regions, width="content")
+        widgets.altair_chart(regions, width="content")
         st.caption("Shaded: where this tree says “inner ring”. Dots: its training points.")
     st.markdown(
         "Training F1 climbs to a perfect score as the tree grows: in the end it has a rule for "
@@ -728,7 +728,7 @@ def pitfall_batches() -> None:
     size = st.select_slider("Batch size", options=pitfalls.BATCH_SIZES, value=32, key="batch_size")
     r = state.batches(size)
     widgets.card_row(pitfalls.batch_cards(r))
-    st.altair_chart(tch.batch_chart(state.batch_curve(), size), width="stretch")
+    widgets.altair_chart(tch.batch_chart(state.batch_curve(), size), width="stretch")
     st.dataframe(pitfalls.batch_table(r), hide_index=True, width="stretch")
     st.markdown(
         f"Data: the card fraud demo's second model ({fmt.count(r.whole.total)} payments, about "
@@ -825,12 +825,12 @@ def section_multiclass() -> None:
         f"chart shows the averages for every share of {rare} tickets routed correctly."
     )
     # The matrix above the tables, not beside them: at 1024 px the two do not fit side by side.
-    st.altair_chart(tch.multiclass_confusion_chart(cm, sc.classes), width="content")
+    widgets.altair_chart(tch.multiclass_confusion_chart(cm, sc.classes), width="content")
     shown_class, shown_averages = multiclass.shown_tables(per_class, averages)
     left, right = st.columns(2)
     left.dataframe(shown_class, hide_index=True, width="stretch")
     right.dataframe(shown_averages, hide_index=True, width="stretch")
-    st.altair_chart(tch.averages_chart(state.averages_frame(), r), width="stretch")
+    widgets.altair_chart(tch.averages_chart(state.averages_frame(), r), width="stretch")
     st.markdown(
         "- **Macro**: the plain mean over classes; each class counts once, whatever its size. "
         f"It drops sharply when the small {rare} class fails. It can mislead the other way "

@@ -248,7 +248,7 @@ def matrix_section(result: Outcome, names: list[str]) -> None:
     # Side by side when the window is wide enough, the pairs below the matrix otherwise.
     with st.container(horizontal=True, wrap=True, gap="large"):
         cells = mc_charts.confusion_frame(result, names, how)
-        st.altair_chart(mc_charts.confusion_chart(cells, names), width="content")
+        widgets.altair_chart(mc_charts.confusion_chart(cells, names), width="content")
         with st.container(width=PAIRS_WIDTH):
             st.markdown("**Most confused pairs**")
             pairs = report.confused_pairs(result, names)
@@ -297,7 +297,7 @@ def abstention_section(an: MulticlassAnalysis, result: Outcome) -> None:
     """Coverage against accuracy, with the current cut marked."""
     ab = mc.abstention(an)
     st.markdown("**Coverage against accuracy**")
-    st.altair_chart(
+    widgets.altair_chart(
         mc_charts.abstention_chart(ab.curve, result.coverage, result.decided_accuracy),
         width="stretch",
     )
@@ -358,10 +358,12 @@ def curves_tab(an: MulticlassAnalysis) -> None:
     with st.container(horizontal=True, wrap=True, gap="large"):
         with st.container(width="content"):
             st.markdown("**ROC curves, one class against the rest**")
-            st.altair_chart(mc_charts.roc_chart(r.roc, r.micro_roc, data.names), width="content")
+            widgets.altair_chart(
+                mc_charts.roc_chart(r.roc, r.micro_roc, data.names), width="content"
+            )
         with st.container(width="content"):
             st.markdown("**Precision-recall curves, one class against the rest**")
-            st.altair_chart(mc_charts.pr_chart(r.pr, r.micro_pr, data.names), width="content")
+            widgets.altair_chart(mc_charts.pr_chart(r.pr, r.micro_pr, data.names), width="content")
     st.caption(
         "Each class's column against the rest; the dashed line pools every (row, class) "
         "pair (micro average). Click a class in the legend to show it alone, shift-click to "

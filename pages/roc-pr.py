@@ -90,7 +90,7 @@ def roc_and_pr(models: Sequence[Model], t: float, point: OperatingPoint) -> None
     left, right = st.columns(2)
     with left:
         st.markdown(f"**ROC curve** · AUC {fmt.decimal(cd.roc_auc, 4)}")
-        st.altair_chart(
+        widgets.altair_chart(
             curve_charts.roc_chart(
                 curves.roc_frame(models, t), point, primary=primary.name, pick=ROC_PICK
             ),
@@ -107,7 +107,7 @@ def roc_and_pr(models: Sequence[Model], t: float, point: OperatingPoint) -> None
         )
     with right:
         st.markdown(f"**Precision-recall curve** · AP {fmt.decimal(cd.average_precision, 4)}")
-        st.altair_chart(
+        widgets.altair_chart(
             curve_charts.pr_chart(
                 curves.pr_frame(models, t),
                 point,
@@ -141,7 +141,7 @@ def gains_and_lift(models: Sequence[Model], t: float, point: OperatingPoint) -> 
     left, right = st.columns(2)
     with left:
         st.markdown("**Cumulative gains**")
-        st.altair_chart(
+        widgets.altair_chart(
             curve_charts.gains_chart(
                 curves.gains_frame(models, t), point, primary=primary.name, prevalence=prevalence
             ),
@@ -155,7 +155,7 @@ def gains_and_lift(models: Sequence[Model], t: float, point: OperatingPoint) -> 
         )
     with right:
         st.markdown("**Lift**")
-        st.altair_chart(
+        widgets.altair_chart(
             curve_charts.lift_chart(
                 curves.lift_frame(models, t), point, primary=primary.name, prevalence=prevalence
             ),
@@ -175,7 +175,7 @@ def ks_and_det(models: Sequence[Model], t: float, point: OperatingPoint) -> None
     left, right = st.columns(2)
     with left:
         st.markdown(f"**Score distributions and KS** · KS {fmt.decimal(cd.ks, 3)}")
-        st.altair_chart(
+        widgets.altair_chart(
             curve_charts.ks_chart(
                 curves.distribution_frame(primary, t),
                 threshold=t,
@@ -195,7 +195,7 @@ def ks_and_det(models: Sequence[Model], t: float, point: OperatingPoint) -> None
         )
     with right:
         st.markdown("**Detection error trade-off (DET)**")
-        st.altair_chart(
+        widgets.altair_chart(
             curve_charts.det_chart(
                 curves.det_frame(models, t),
                 point,
@@ -256,8 +256,10 @@ def calibration(models: Sequence[Model]) -> None:
     with stats:
         widgets.card_row(curves.probability_cards(prob))
     bins, skipped = curves_state.calibration_frames(models, n_bins, strategy)
-    st.altair_chart(curve_charts.calibration_chart(bins, primary=an.score_name), width="stretch")
-    st.altair_chart(
+    widgets.altair_chart(
+        curve_charts.calibration_chart(bins, primary=an.score_name), width="stretch"
+    )
+    widgets.altair_chart(
         curve_charts.calibration_histogram(bins, primary=an.score_name), width="stretch"
     )
     st.caption(

@@ -24,8 +24,10 @@ Conventions
   legends and marks are plain dicts, and charts are assembled with the ``alt.LayerChart``
   constructor: Altair validates objects such as ``alt.Scale(...)`` or ``.properties(...)``
   when they are made (~0.2-1 ms each), while dicts are validated once, by ``to_dict()``.
-  That final validation (which ``st.altair_chart`` always runs) is the bulk of the cost of a
-  rerun; keep layers and encodings few.
+  That final validation (which ``st.altair_chart`` always runs) was the bulk of the cost of
+  a rerun, so pages draw through ``metrics_app.shared.widgets.altair_chart``, which skips it
+  (the tests' ``to_dict()`` calls still validate every kind of chart); keep layers and
+  encodings few.
 * User-provided text (class names) is only ever used as data or as a field value, never
   inside a Vega expression, so it cannot change the chart's behaviour. Vega renders text,
   not HTML.

@@ -1,4 +1,4 @@
-"""Layout pieces every page draws the same way: rows of metric cards and of buttons.
+"""Layout pieces every page draws the same way: metric cards, buttons and charts.
 
 Streamlit code, so it sits with the other Streamlit modules of ``shared/``.
 """
@@ -6,7 +6,9 @@ Streamlit code, so it sits with the other Streamlit modules of ``shared/``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import altair as alt
 import streamlit as st
 
 from metrics_app.shared.cards import Card, card_width
@@ -32,3 +34,25 @@ def card_row(cards: Sequence[Card], *, width: int | None = None) -> None:
                 delta_arrow="off",
                 width=w,
             )
+
+
+class _Prevalidated:
+    """An Altair chart whose ``to_dict`` skips the Vega-Lite schema check.
+
+    Checking a chart's spec against the schema (jsonschema, on every draw) took about
+    two thirds of a threshold move's server time. The page's charts are built by the
+    same code on every run, and the tests convert each kind with ``to_dict()``, which
+    does check them; so at run time the check is skipped.
+    """
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        self._chart = chart
+
+    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("validate", False)
+        return self._chart.to_dict(*args, **kwargs)
+
+
+def altair_chart(chart: alt.TopLevelMixin, **kwargs: Any) -> Any:
+    """``st.altair_chart(chart, **kwargs)`` without the run-time schema check."""
+    return st.altair_chart(_Prevalidated(chart), **kwargs)

@@ -141,7 +141,8 @@ def test_a_picked_threshold_is_shared_with_the_explorer() -> None:
     at.switch_page("pages/explore.py")
     at.run()
     assert not at.exception
-    assert at.slider(key="threshold").value == pytest.approx(0.123)
+    (live,) = at.get("bidi_component")  # the explorer's live threshold control
+    assert json.loads(live.proto.json)["value"] == 0.123
     cards = _metrics(at)
     assert cards["Precision"] == f"{skm.precision_score(y, s >= 0.123):.1%}"
 

@@ -186,6 +186,7 @@ class LiveThreshold {
   render() {
     const t = this.table;
     if (!t) return;
+    const started = performance.now();
     let row, value, position;
     if (this.index === null) {
       row = this.committed.current;
@@ -208,6 +209,8 @@ class LiveThreshold {
     this.knob.setAttribute("aria-valuenow", value === null ? "" : String(value));
     const words = ["precision", "recall", "f1"].map((k) => `${t.labels[k]} ${row[COLUMNS[k]]}`);
     this.knob.setAttribute("aria-valuetext", `${row[COLUMNS.threshold]}: ${words.join(", ")}`);
+    // A benchmark may collect how long each redraw took (bench/live_threshold.py).
+    if (window.__thresholdLabRenderMs) window.__thresholdLabRenderMs.push(performance.now() - started);
   }
 
   schedule() {
