@@ -48,6 +48,7 @@ from metrics_core.decision import (
     bootstrap_intervals,
     compare_thresholds,
     cost_curve,
+    roc_auc_delong,
     roc_auc_interval,
     sum_below,
 )
@@ -121,6 +122,7 @@ from metrics_core.ranking import (
 )
 from metrics_core.thresholds import (
     ThresholdChoice,
+    ThresholdSearch,
     best_threshold,
     threshold_for_capacity,
     threshold_for_fpr,
@@ -146,6 +148,7 @@ __all__ = [
     "OperatingPoint",
     "Sweep",
     "ThresholdChoice",
+    "ThresholdSearch",
     "Transition",
     "UndefinedMetricWarning",
     "abstention_curve",
@@ -196,6 +199,7 @@ __all__ = [
     "predict_argmax",
     "predict_min_expected_cost",
     "predict_with_thresholds",
+    "roc_auc_delong",
     "roc_auc_interval",
     "roc_auc_score",
     "roc_curve",

@@ -116,7 +116,20 @@ def sweep_sample(sweep: Sweep, n_points: int = 1000) -> np.ndarray:
     picks = [
         np.linspace(0, d - 1, n_points).round().astype(np.intp),
         by_value.clip(0, d - 1),
-        np.searchsorted(sweep.tp, np.linspace(0, sweep.tp[-1], n_points)).clip(0, d - 1),
-        np.searchsorted(sweep.fp, np.linspace(0, sweep.fp[-1], n_points)).clip(0, d - 1),
+        _first_at_least(sweep.tp, n_points).clip(0, d - 1),
+        _first_at_least(sweep.fp, n_points).clip(0, d - 1),
     ]
     return np.unique(np.concatenate(picks))
+
+
+def _first_at_least(counts: np.ndarray, n_points: int) -> np.ndarray:
+    """For ``n_points`` levels from 0 to ``counts[-1]``, the first index reaching each.
+
+    Integer counts are searched with integer levels (the ceiling of each, which selects
+    the same index): float levels would make NumPy cast the whole count array to float64
+    first, a copy of every threshold's count for a thousand binary searches.
+    """
+    levels = np.linspace(0, counts[-1], n_points)
+    if counts.dtype.kind in "iu":
+        levels = np.ceil(levels).astype(counts.dtype)
+    return np.searchsorted(counts, levels)

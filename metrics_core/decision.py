@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import NormalDist
 
 import numpy as np
@@ -35,6 +36,7 @@ __all__ = [
     "bootstrap_intervals",
     "compare_thresholds",
     "cost_curve",
+    "roc_auc_delong",
     "roc_auc_interval",
     "sum_below",
 ]
@@ -173,10 +175,53 @@ class CostCurve:
 
     def __post_init__(self) -> None:
         # Ties (within rounding of the largest term) go to the highest
-        # threshold: the same cost for fewer flags.
-        scale = max(float(np.max(np.abs(self.cost))), 1.0)
+        # threshold: the same cost for fewer flags. max |cost| is taken as
+        # max(max, -min): the same number, without an array of |cost|.
         best = float(np.min(self.cost))
+        scale = max(float(np.max(self.cost)), -best, 1.0)
         object.__setattr__(self, "_best", int(np.argmax(self.cost <= best + 1e-12 * scale)))
+
+    def with_costs(self, costs: Costs) -> CostCurve:
+        """The same candidates priced with other ``costs``.
+
+        The thresholds, the counts and the missed amounts do not depend on the costs, so
+        the new curve shares those read-only arrays with this one, and its cheapest
+        threshold is found among a few candidates: within a run of thresholds with the
+        same true positives and missed amount, only false alarms are added, so the run's
+        first threshold is its cheapest and its last the costliest. The first call
+        indexes those runs (one pass); each call then prices only the runs' ends. The net
+        cost at every threshold (:attr:`cost`) is computed when it is first read. Every
+        number is the one :func:`cost_curve` gives for ``costs``: the same operations,
+        in the same order, on the same values.
+
+        Parameters
+        ----------
+        costs : Costs
+            The new costs and gains.
+
+        Returns
+        -------
+        CostCurve
+
+        Examples
+        --------
+        >>> from metrics_core import sweep
+        >>> c = cost_curve(sweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), Costs(fp=1, fn=5))
+        >>> c.with_costs(Costs(fp=10, fn=1)).best.threshold > c.best.threshold
+        True
+        """
+        return _Repriced(self, costs)
+
+    @cached_property
+    def _runs(self) -> _Runs:
+        return _Runs.of(self)
+
+    def _total(self, i: int) -> float:
+        return float(self.cost[i])
+
+    def cost_at(self, indices: np.ndarray) -> np.ndarray:
+        """Net cost at the candidates ``indices`` (an array of ints)."""
+        return self.cost[indices]
 
     def __len__(self) -> int:
         return self.thresholds.shape[0]
@@ -214,13 +259,87 @@ class CostCurve:
             fn_cost=c.fn * fn,
             tp_gain=c.tp * tp,
             tn_gain=c.tn * tn,
-            total=float(self.cost[i]),
+            total=self._total(i),
         )
 
     def at(self, threshold: float) -> CostBreakdown:
         """The cost breakdown at any threshold (``score >= threshold`` is positive)."""
         b = self.breakdown(self.index(threshold))
         return CostBreakdown(**{**b.__dict__, "threshold": float(threshold)})
+
+
+@dataclass(frozen=True, eq=False)
+class _Runs:
+    """Where a curve's lowest and highest net costs can lie, for any costs.
+
+    A run is a stretch of candidates with the same true positives and missed amount
+    (bitwise): along it only false positives are added (true negatives removed), and
+    every term of the net cost is monotone in those, rounding included. So the first
+    candidate of a run costs the least in it, the last the most: the lowest cost, the
+    first candidate within any tolerance of it, and the highest cost are all found
+    among the runs' ends. ``starts`` and ``ends`` hold their indices; ``cells_*`` the
+    counts and missed amounts there, as :func:`_net_cost` takes them.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    cells_start: tuple[np.ndarray, ...]
+    cells_end: tuple[np.ndarray, ...]
+
+    @classmethod
+    def of(cls, curve: CostCurve) -> _Runs:
+        tp, missed = curve.tp, curve.missed_amount
+        n = tp.shape[0]
+        change = np.flatnonzero((tp[1:] != tp[:-1]) | (missed[1:] != missed[:-1]))
+        starts = np.concatenate(([0], change + 1))
+        ends = np.concatenate((change, [n - 1]))
+        arrays = (curve.tp, curve.fp, curve.fn, curve.tn, curve.missed_amount)
+        return cls(
+            starts,
+            ends,
+            tuple(a[starts] for a in arrays),
+            tuple(a[ends] for a in arrays),
+        )
+
+    def best(self, costs: Costs) -> int:
+        """The index ``CostCurve.__post_init__`` picks for ``costs``, from the runs' ends."""
+        low = _net_cost(costs, *self.cells_start)
+        best = float(np.min(low))
+        scale = max(float(np.max(_net_cost(costs, *self.cells_end))), -best, 1.0)
+        return int(self.starts[int(np.argmax(low <= best + 1e-12 * scale))])
+
+
+class _Repriced(CostCurve):
+    """A :class:`CostCurve` sharing another's arrays, with other costs (see ``with_costs``).
+
+    Its net cost at every candidate is computed when first read; a breakdown or a few
+    candidates' costs are computed on their own.
+    """
+
+    def __init__(self, base: CostCurve, costs: Costs) -> None:
+        for name in ("thresholds", "tp", "fp", "fn", "tn", "missed_amount"):
+            object.__setattr__(self, name, getattr(base, name))
+        object.__setattr__(self, "costs", costs)
+        runs = base._runs
+        self.__dict__["_runs"] = runs  # shared: the runs do not depend on the costs
+        object.__setattr__(self, "_best", runs.best(costs))
+
+    @cached_property
+    def cost(self) -> np.ndarray:  # type: ignore[override]
+        """Net cost at each threshold (computed on first use)."""
+        cost = _net_cost(self.costs, self.tp, self.fp, self.fn, self.tn, self.missed_amount)
+        cost.flags.writeable = False
+        return cost
+
+    def cost_at(self, indices: np.ndarray) -> np.ndarray:
+        """Net cost at the candidates ``indices``, without the whole array."""
+        if "cost" in self.__dict__:
+            return self.cost[indices]
+        cells = (self.tp, self.fp, self.fn, self.tn, self.missed_amount)
+        return _net_cost(self.costs, *(a[indices] for a in cells))
+
+    def _total(self, i: int) -> float:
+        return float(self.cost_at(np.array([i]))[0])
 
 
 def sum_below(scores: np.ndarray, values: np.ndarray, thresholds: ArrayLike) -> np.ndarray:
@@ -254,6 +373,71 @@ def sum_below(scores: np.ndarray, values: np.ndarray, thresholds: ArrayLike) -> 
     prefix = np.concatenate(([0.0], np.cumsum(np.asarray(values, dtype=np.float64)[order])))
     idx = np.searchsorted(scores[order], np.asarray(thresholds, dtype=np.float64), side="left")
     return prefix[idx]
+
+
+#: Candidates per block of :func:`_net_cost`: a block's temporaries stay in the CPU cache.
+_BLOCK = 1 << 16
+
+
+def _net_cost(
+    costs: Costs,
+    tp: np.ndarray,
+    fp: np.ndarray,
+    fn: np.ndarray,
+    tn: np.ndarray,
+    missed: np.ndarray,
+) -> np.ndarray:
+    """:meth:`Costs.net` of whole curves, block by block, into one new array.
+
+    The same operations in the same order, so the same floats; a term whose cost is 0
+    is left out where that changes no bit (``x - 0.0`` is ``x``; the sums before the
+    missed amounts are never ``-0.0``). Made by blocks because at millions of
+    candidates a temporary array per term costs more than the arithmetic.
+    """
+    n = tp.shape[0]
+    out = np.empty(n, dtype=np.float64)
+    scratch = np.empty(min(n, _BLOCK), dtype=np.float64)
+    for start in range(0, n, _BLOCK):
+        stop = min(start + _BLOCK, n)
+        acc, tmp = out[start:stop], scratch[: stop - start]
+        if costs.fp or not costs.fn:
+            np.multiply(fp[start:stop], costs.fp, out=acc)
+            if costs.fn:
+                acc += np.multiply(fn[start:stop], costs.fn, out=tmp)
+        else:
+            np.multiply(fn[start:stop], costs.fn, out=acc)
+        acc += missed[start:stop]
+        if costs.tp:
+            acc -= np.multiply(tp[start:stop], costs.tp, out=tmp)
+        if costs.tn:
+            acc -= np.multiply(tn[start:stop], costs.tn, out=tmp)
+    return out
+
+
+def _sum_below_decreasing(
+    scores: np.ndarray, values: np.ndarray, thresholds: np.ndarray
+) -> np.ndarray:
+    """:func:`sum_below` for strictly decreasing ``thresholds``, the same floats.
+
+    With many more thresholds than scores (every distinct score of a sweep against the
+    positives alone), counting beats searching: each score is placed among the
+    thresholds (one binary search per score), and the number of scores below every
+    threshold follows from one cumulative count. The sums are then read from the same
+    prefix sums as :func:`sum_below` reads.
+    """
+    m = thresholds.shape[0]
+    if m <= 4 * scores.shape[0]:
+        return sum_below(scores, values, thresholds)
+    order = np.argsort(scores, kind="stable")
+    ordered = scores[order]
+    prefix = np.concatenate(([0.0], np.cumsum(np.asarray(values, dtype=np.float64)[order])))
+    # Thresholds above each score: indices 0 .. above - 1 of the decreasing thresholds.
+    above = m - np.searchsorted(thresholds[::-1], ordered, side="right")
+    # Scores below threshold j are those with above > j: all but the cumulative count.
+    below = np.bincount(above, minlength=m + 1)[:m]
+    np.cumsum(below, out=below)  # in place: one array of m counts, not three
+    np.subtract(ordered.shape[0], below, out=below)
+    return prefix[below]
 
 
 def cost_curve(
@@ -318,19 +502,25 @@ def cost_curve(
     top = float(sweep.thresholds[0])
     nothing = float(np.nextafter(top, np.inf))
     thresholds = np.concatenate(([nothing], sweep.thresholds))
-    zero = np.zeros(1, dtype=np.float64)
-    tp = np.concatenate((zero, sweep.tp)).astype(np.float64)
-    fp = np.concatenate((zero, sweep.fp)).astype(np.float64)
+    tp, fp = _after_zero(sweep.tp), _after_zero(sweep.fp)
     fn = sweep.n_pos - tp
     tn = sweep.n_neg - fp
     if scores is None and amounts is None:
         missed = np.zeros_like(tp)
     else:
-        missed = sum_below(*_check_amounts(scores, amounts), thresholds)
-    cost = np.asarray(costs.net(tp, fp, fn, tn, missed), dtype=np.float64)
+        missed = _sum_below_decreasing(*_check_amounts(scores, amounts), thresholds)
+    cost = _net_cost(costs, tp, fp, fn, tn, missed)
     for arr in (thresholds, tp, fp, fn, tn, missed, cost):
         arr.flags.writeable = False
     return CostCurve(thresholds, tp, fp, fn, tn, missed, cost, costs)
+
+
+def _after_zero(counts: np.ndarray) -> np.ndarray:
+    """``counts`` as float64 after a leading 0 (flag nothing), in one new array."""
+    out = np.empty(counts.shape[0] + 1, dtype=np.float64)
+    out[0] = 0.0
+    out[1:] = counts
+    return out
 
 
 def _check_amounts(scores: ArrayLike | None, amounts: ArrayLike | None) -> tuple[np.ndarray, ...]:
@@ -533,7 +723,9 @@ def bootstrap_intervals(
     return out
 
 
-def roc_auc_interval(sweep: Sweep, level: float = 0.95) -> Interval:
+def roc_auc_interval(
+    sweep: Sweep, level: float = 0.95, *, delong: tuple[float, float] | None = None
+) -> Interval:
     """ROC AUC with DeLong's confidence interval, from the sweep alone.
 
     DeLong's variance needs, for each positive, the share of negatives it
@@ -548,6 +740,8 @@ def roc_auc_interval(sweep: Sweep, level: float = 0.95) -> Interval:
         The sweep of the scores.
     level : float, default=0.95
         Coverage of the interval.
+    delong : tuple of float, optional
+        ``(roc_auc, se)`` if already computed (:func:`roc_auc_delong`).
 
     Returns
     -------
@@ -562,9 +756,41 @@ def roc_auc_interval(sweep: Sweep, level: float = 0.95) -> Interval:
     approach. Biometrics 44(3), 837-845.
     """
     level = _check_level(level)
+    auc, se = roc_auc_delong(sweep) if delong is None else delong
+    if math.isnan(se):
+        return Interval(auc, math.nan, math.nan, level, "DeLong")
+    z = _z(level)
+    return Interval(auc, max(0.0, auc - z * se), min(1.0, auc + z * se), level, "DeLong")
+
+
+def roc_auc_delong(sweep: Sweep) -> tuple[float, float]:
+    """ROC AUC and DeLong's standard error of it, from the sweep alone.
+
+    The part of :func:`roc_auc_interval` that does not depend on the level: compute it
+    once and pass it as ``delong=`` to get the interval at any level without another
+    pass over the sweep.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep of the scores.
+
+    Returns
+    -------
+    roc_auc, se : float
+        ``roc_auc`` equals ``roc_auc_score`` (``nan`` with one class only); ``se`` is
+        ``nan`` with fewer than two samples of a class.
+
+    Examples
+    --------
+    >>> from metrics_core import sweep
+    >>> auc, se = roc_auc_delong(sweep([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]))
+    >>> auc, round(se, 4)
+    (0.75, 0.3536)
+    """
     n_pos, n_neg = float(sweep.n_pos), float(sweep.n_neg)
     if n_pos == 0 or n_neg == 0:
-        return Interval(math.nan, math.nan, math.nan, level, "DeLong")
+        return math.nan, math.nan
     tp = sweep.tp.astype(np.float64)
     fp = sweep.fp.astype(np.float64)
     d_tp = np.diff(tp, prepend=0.0)
@@ -577,12 +803,10 @@ def roc_auc_interval(sweep: Sweep, level: float = 0.95) -> Interval:
     # The estimate is the trapezoid, as roc_auc_score computes it (equal up to rounding).
     auc = sweep_roc_auc(sweep)
     if n_pos < 2 or n_neg < 2:
-        return Interval(auc, math.nan, math.nan, level, "DeLong")
+        return auc, math.nan
     s10 = float(np.dot(d_tp, (v10 - mean) ** 2) / (n_pos - 1))
     s01 = float(np.dot(d_fp, (v01 - mean) ** 2) / (n_neg - 1))
-    se = math.sqrt(s10 / n_pos + s01 / n_neg)
-    z = _z(level)
-    return Interval(auc, max(0.0, auc - z * se), min(1.0, auc + z * se), level, "DeLong")
+    return auc, math.sqrt(s10 / n_pos + s01 / n_neg)
 
 
 def average_precision_interval(

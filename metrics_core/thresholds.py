@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from metrics_core import metrics as _m
 from metrics_core._sweep import OperatingPoint, Sweep
 
 __all__ = [
     "ThresholdChoice",
+    "ThresholdSearch",
     "best_threshold",
     "threshold_for_capacity",
     "threshold_for_fpr",
@@ -249,3 +251,164 @@ def threshold_for_capacity(sweep: Sweep, max_flagged: float) -> ThresholdChoice 
     if i < 0:
         return None
     return _choice(sweep, i, f"flagged <= {k:g}", flagged[i])
+
+
+class ThresholdSearch:
+    """The constraint finders of this module, each answered by binary search.
+
+    :func:`threshold_for_precision`, :func:`threshold_for_recall`,
+    :func:`threshold_for_fpr` and :func:`threshold_for_capacity` form metric arrays over
+    the whole sweep at every call. Recall, the false positive rate and the number
+    flagged never decrease along a sweep, so a level is found by bisection, reading each
+    metric at a handful of thresholds; precision, which goes up and down, is read through
+    one index built here (for every threshold, the first one at or after it holding the
+    highest precision from there on). Each method gives the same choice as its function.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to search. Building takes a few passes over it; the index holds one
+        integer per threshold.
+
+    Examples
+    --------
+    >>> from metrics_core import sweep
+    >>> sw = sweep([0, 0, 1, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.7, 0.9])
+    >>> search = ThresholdSearch(sw)
+    >>> search.for_precision(0.7) == threshold_for_precision(sw, 0.7)
+    True
+    """
+
+    def __init__(self, sweep: Sweep) -> None:
+        self.sweep = sweep
+        n = len(sweep)
+        # Integer counts make recall tp / n_pos and FPR fp / n_neg, monotone as floats;
+        # sums of weights are checked (their rounding could break it by an ulp).
+        self._monotone = not sweep.weighted or (
+            bool(np.all(np.diff(np.asarray(sweep.recall)) >= 0))
+            and bool(np.all(np.diff(np.asarray(sweep.fpr)) >= 0))
+        )
+        if not self._monotone or n == 0:
+            self._best_from = np.zeros(0, dtype=np.intp)
+            return
+        precision = np.asarray(sweep.precision, dtype=np.float64)
+        np.nan_to_num(precision, copy=False, nan=-np.inf)
+        # Highest precision at or after each threshold; a threshold starts a new best
+        # when it is at least the best after it (>=: the first of equals wins).
+        after = np.empty(n)
+        np.maximum.accumulate(precision[:0:-1], out=after[-2::-1])
+        after[-1] = -np.inf
+        starts = precision >= after
+        dtype = np.int32 if n < 2**31 else np.intp
+        index = np.where(starts, np.arange(n, dtype=dtype), dtype(n))
+        self._best_from = np.minimum.accumulate(index[::-1])[::-1].copy()
+
+    def _metric(self, name: str, i: int) -> float:
+        """``name`` at threshold ``i``: the same float as ``sweep.<name>[i]``."""
+        sw = self.sweep
+        tp, fp = sw.tp[i : i + 1], sw.fp[i : i + 1]
+        return float(_m.METRICS[name](tp, fp, sw.n_pos - tp, sw.n_neg - fp)[0])
+
+    def _leading(self, holds: object) -> int:
+        """How many thresholds from the first satisfy ``holds(i)`` (true, then false)."""
+        lo, hi = 0, len(self.sweep)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if holds(mid):  # type: ignore[operator]
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _first_with_recall(self, j: int) -> int:
+        """The first threshold whose recall equals that at ``j`` (recall never decreases)."""
+        target = self._metric("recall", j)
+        return self._leading(lambda i: self._metric("recall", i) < target)
+
+    def _best_precision_from(self, k: int) -> tuple[int, float]:
+        i = int(self._best_from[k])
+        return i, self._metric("precision", i)
+
+    def for_precision(self, min_precision: float) -> ThresholdChoice | None:
+        """:func:`threshold_for_precision`: highest recall with precision >= ``min_precision``."""
+        sw = self.sweep
+        if not self._monotone:
+            return threshold_for_precision(sw, min_precision)
+        p = _check_level(min_precision, "min_precision")
+        if len(sw) == 0 or not sw.n_pos > 0:  # no recall without positives
+            return None
+        # The last threshold with precision >= p: the best precision from there on
+        # never increases, so it is found by bisection.
+        j = self._leading(lambda k: self._best_precision_from(k)[1] >= p) - 1
+        if j < 0:
+            return None
+        # Among the thresholds with the same (highest) recall, the first meeting the level.
+        i = self._first_with_recall(j)
+        while not self._metric("precision", i) >= p:  # NaN never meets it
+            i += 1
+        return _choice(sw, i, f"recall | precision >= {p:g}", self._metric("recall", i))
+
+    def for_recall(self, min_recall: float) -> ThresholdChoice | None:
+        """:func:`threshold_for_recall`: highest precision with recall >= ``min_recall``."""
+        sw = self.sweep
+        if not self._monotone:
+            return threshold_for_recall(sw, min_recall)
+        r = _check_level(min_recall, "min_recall")
+        if len(sw) == 0 or not sw.n_pos > 0:
+            return None
+        k = self._leading(lambda i: self._metric("recall", i) < r)
+        if k == len(sw):
+            return None
+        i, value = self._best_precision_from(k)
+        if np.isnan(value):  # precision undefined at every threshold from k on
+            return None
+        return _choice(sw, i, f"precision | recall >= {r:g}", value)
+
+    def for_fpr(self, max_fpr: float) -> ThresholdChoice | None:
+        """:func:`threshold_for_fpr`: highest recall with false positive rate <= ``max_fpr``."""
+        sw = self.sweep
+        if not self._monotone:
+            return threshold_for_fpr(sw, max_fpr)
+        f = _check_level(max_fpr, "max_fpr")
+        if len(sw) == 0 or not (sw.n_pos > 0 and sw.n_neg > 0):
+            return None
+        k = self._leading(lambda i: self._metric("fpr", i) <= f)
+        if k == 0:
+            return None
+        i = self._first_with_recall(k - 1)
+        return _choice(sw, i, f"recall | FPR <= {f:g}", self._metric("recall", i))
+
+    def for_capacity(self, max_flagged: float) -> ThresholdChoice | None:
+        """:func:`threshold_for_capacity`: the lowest threshold flagging <= ``max_flagged``."""
+        sw = self.sweep
+        try:
+            k = float(max_flagged)
+        except (TypeError, ValueError):
+            raise ValueError(f"max_flagged must be a number; got {max_flagged!r}.") from None
+        if not k >= 0:
+            raise ValueError(f"max_flagged must be a number >= 0; got {max_flagged!r}.")
+        tp, fp = sw.tp, sw.fp
+        i = self._leading(lambda j: tp[j] + fp[j] <= k) - 1
+        if i < 0:
+            return None
+        return _choice(sw, i, f"flagged <= {k:g}", tp[i] + fp[i])
+
+    @property
+    def best_precision(self) -> float:
+        """The highest precision at any threshold (``nan`` when it is never defined)."""
+        if not self._monotone:
+            values = np.asarray(self.sweep.precision)
+            return float(np.nanmax(values)) if (~np.isnan(values)).any() else float("nan")
+        if len(self.sweep) == 0:
+            return float("nan")
+        return self._best_precision_from(0)[1]
+
+    @property
+    def lowest_fpr(self) -> float:
+        """The lowest false positive rate at any threshold (``nan`` without negatives)."""
+        sw = self.sweep
+        if len(sw) == 0 or not sw.n_neg > 0:
+            return float("nan")
+        if not self._monotone:
+            return float(np.nanmin(sw.fpr))
+        return self._metric("fpr", 0)

@@ -26,6 +26,7 @@ from metrics_core import (
     OperatingPoint,
     Sweep,
     ThresholdChoice,
+    ThresholdSearch,
     Transition,
     at_prevalence,
     average_precision_interval,
@@ -123,7 +124,7 @@ def cost_frame(curve: CostCurve, sw: Sweep, max_points: int = 1000) -> pd.DataFr
     independent, so it is computed once per cost curve.
     """
     idx = np.unique(np.r_[0, sweep_sample(sw, max_points) + 1, curve.best_index])
-    return pd.DataFrame({"threshold": curve.thresholds[idx], "cost": curve.cost[idx]})
+    return pd.DataFrame({"threshold": curve.thresholds[idx], "cost": curve.cost_at(idx)})
 
 
 def _row(name: str, b: CostBreakdown, has_amount: bool, has_gains: bool) -> dict[str, object]:
@@ -149,7 +150,10 @@ def _row(name: str, b: CostBreakdown, has_amount: bool, has_gains: bool) -> dict
 
 def cost_breakdown_frame(curve: CostCurve, threshold: float) -> pd.DataFrame:
     """Cell-by-cell costs at the current and cheapest thresholds and the two extremes."""
-    has_amount = bool(np.any(curve.missed_amount))
+    # Flagging nothing misses every positive: its missed amount is the sum of all the
+    # amounts, which are >= 0 (read_amounts), so it is 0 only when every amount is. One
+    # element instead of a pass over every threshold at each rerun.
+    has_amount = bool(curve.missed_amount[0] != 0)
     has_gains = curve.costs.tp > 0 or curve.costs.tn > 0
     rows = [
         _row("Current threshold", curve.at(threshold), has_amount, has_gains),
@@ -329,16 +333,22 @@ def constraint_results(
     min_recall: float | None = None,
     max_fpr: float | None = None,
     capacity: float | None = None,
+    search: ThresholdSearch | None = None,
 ) -> list[Constraint]:
     """The threshold meeting each given constraint, or a plain reason there is none.
 
     Levels are shares in [0, 1]; ``capacity`` is a number of rows (or of
-    weight, for a weighted sweep) that can be flagged.
+    weight, for a weighted sweep) that can be flagged. ``search``, a
+    :class:`metrics_core.ThresholdSearch` of ``sw`` kept between calls, finds the same
+    thresholds by binary search instead of passes over the whole sweep.
     """
     out: list[Constraint] = []
     if min_precision is not None:
-        c = threshold_for_precision(sw, min_precision)
-        best = float(np.nanmax(sw.precision))
+        if search is None:
+            c = threshold_for_precision(sw, min_precision)
+            best = float(np.nanmax(sw.precision))
+        else:
+            c, best = search.for_precision(min_precision), search.best_precision
         why = (
             f"No threshold reaches precision {fmt.percent(min_precision, 2)}: the best is "
             f"{fmt.rate(best)}."
@@ -349,14 +359,21 @@ def constraint_results(
             Constraint(f"precision ≥ {fmt.percent(min_precision, 2)}", "highest recall", c, why)
         )
     if min_recall is not None:
-        c = threshold_for_recall(sw, min_recall)
+        c = (
+            threshold_for_recall(sw, min_recall)
+            if search is None
+            else search.for_recall(min_recall)
+        )
         why = "No threshold reaches that recall: there are no positives." if c is None else _at(c)
         out.append(
             Constraint(f"recall ≥ {fmt.percent(min_recall, 2)}", "highest precision", c, why)
         )
     if max_fpr is not None:
-        c = threshold_for_fpr(sw, max_fpr)
-        lowest = float(np.nanmin(sw.fpr)) if sw.n_neg else math.nan
+        if search is None:
+            c = threshold_for_fpr(sw, max_fpr)
+            lowest = float(np.nanmin(sw.fpr)) if sw.n_neg else math.nan
+        else:
+            c, lowest = search.for_fpr(max_fpr), search.lowest_fpr
         why = (
             f"Every threshold that flags anything has a false positive rate above "
             f"{fmt.percent(max_fpr, 2)} (the lowest is {fmt.rate(lowest)}, with the top score "
@@ -368,7 +385,11 @@ def constraint_results(
             Constraint(f"false positive rate ≤ {fmt.percent(max_fpr, 2)}", "highest recall", c, why)
         )
     if capacity is not None:
-        c = threshold_for_capacity(sw, capacity)
+        c = (
+            threshold_for_capacity(sw, capacity)
+            if search is None
+            else search.for_capacity(capacity)
+        )
         top = float(sw.tp[0] + sw.fp[0])
         if c is None:
             why = (
@@ -675,12 +696,21 @@ def _cells(y: np.ndarray, flagged: np.ndarray) -> np.ndarray:
     return np.where(flagged, np.where(y, "TP", "FP"), np.where(y, "FN", "TN"))
 
 
-def ranking_intervals(an: Analysis, level: float) -> dict[str, Interval]:
-    """ROC AUC (DeLong) and average precision (logit) with their ``level`` intervals."""
+def ranking_intervals(
+    an: Analysis,
+    level: float,
+    *,
+    delong: tuple[float, float] | None = None,
+    average_precision: float | None = None,
+) -> dict[str, Interval]:
+    """ROC AUC (DeLong) and average precision (logit) with their ``level`` intervals.
+
+    ``delong`` (:func:`metrics_core.roc_auc_delong`) and ``average_precision``, when
+    given, are the level-free parts already computed for this sweep.
+    """
     sw = an.sweep
+    ap = sweep_average_precision(sw) if average_precision is None else average_precision
     return {
-        "roc_auc": roc_auc_interval(sw, level),
-        "average_precision": average_precision_interval(
-            sw, level, average_precision=sweep_average_precision(sw)
-        ),
+        "roc_auc": roc_auc_interval(sw, level, delong=delong),
+        "average_precision": average_precision_interval(sw, level, average_precision=ap),
     }

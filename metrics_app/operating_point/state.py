@@ -30,7 +30,10 @@ from metrics_core import (
     CostCurve,
     Costs,
     Interval,
+    ThresholdSearch,
     cost_curve,
+    roc_auc_delong,
+    sweep_average_precision,
 )
 
 KEPT = "decision_settings"  # the page's inputs, kept across pages
@@ -92,13 +95,26 @@ def amounts_for(an: Analysis, frame: pd.DataFrame, column: str) -> MissAmounts:
 
 
 @session.cached(2)
+def _first_curve(
+    key: str, column: str | None, _costs: Costs, _lost: MissAmounts | None, _an: Analysis
+) -> CostCurve:
+    # Keyed without the costs: the thresholds, counts and missed amounts are the same for
+    # every cost, so later costs reuse these arrays (CostCurve.with_costs).
+    if _lost is None:
+        curve = cost_curve(_an.sweep, _costs)
+    else:
+        curve = cost_curve(_an.sweep, _costs, scores=_lost.scores, amounts=_lost.amounts)
+    # Repriced at once: the index of runs it builds is then ready for the first change of
+    # a cost, and the page reads costs at a few candidates, never the whole array.
+    return curve.with_costs(_costs)
+
+
+@session.cached(4)
 def _curve(
     key: str, costs: Costs, column: str | None, _lost: MissAmounts | None, _an: Analysis
 ) -> tuple[CostCurve, pd.DataFrame]:
-    if _lost is None:
-        curve = cost_curve(_an.sweep, costs)
-    else:
-        curve = cost_curve(_an.sweep, costs, scores=_lost.scores, amounts=_lost.amounts)
+    first = _first_curve(key, column, costs, _lost, _an)
+    curve = first if first.costs == costs else first.with_costs(costs)
     return curve, cost_frame(curve, _an.sweep)
 
 
@@ -109,43 +125,46 @@ def cost_curve_for(
 
     ``amounts`` are those of ``column`` (from :func:`amounts_for`), or None without an
     amount column. Recomputed only when a cost or the amount column changes, not on a
-    threshold move.
+    threshold move; a change of cost recomputes only the net cost, sharing the
+    thresholds, counts and missed amounts of the data set's first curve.
     """
     return _curve(an.key, costs, column, amounts, an)
 
 
-@session.cached(32)
-def _constraints(
-    key: str,
-    min_precision: float,
-    min_recall: float,
-    max_fpr: float,
-    capacity: float,
-    _an: Analysis,
-) -> list[Constraint]:
-    return constraint_results(
-        _an.sweep,
-        min_precision=min_precision,
-        min_recall=min_recall,
-        max_fpr=max_fpr,
-        capacity=capacity,
-    )
+@session.cached(8)
+def _search(key: str, _an: Analysis) -> ThresholdSearch:
+    return ThresholdSearch(_an.sweep)
 
 
 def constraints_for(an: Analysis, levels: ConstraintLevels) -> list[Constraint]:
-    """Each constraint's threshold, computed once per set of levels (not per threshold move)."""
-    return _constraints(
-        an.key, levels.min_precision, levels.min_recall, levels.max_fpr, levels.capacity, an
+    """Each constraint's threshold, by binary search in an index built once per data set."""
+    return constraint_results(
+        an.sweep,
+        min_precision=levels.min_precision,
+        min_recall=levels.min_recall,
+        max_fpr=levels.max_fpr,
+        capacity=levels.capacity,
+        search=_search(an.key, an),
     )
 
 
 @session.cached(8)
+def _ranking_parts(key: str, _an: Analysis) -> tuple[tuple[float, float], float]:
+    # The level-free parts: DeLong's (AUC, se) and AP; a level only rescales them.
+    return roc_auc_delong(_an.sweep), sweep_average_precision(_an.sweep)
+
+
+@session.cached(8)
 def _ranking(key: str, level: float, _an: Analysis) -> dict[str, Interval]:
-    return model_ranking_intervals(_an, level)
+    delong, ap = _ranking_parts(key, _an)
+    return model_ranking_intervals(_an, level, delong=delong, average_precision=ap)
 
 
 def ranking_intervals(an: Analysis, level: float) -> dict[str, Interval]:
-    """ROC AUC (DeLong) and average precision (logit) intervals, once per dataset and level."""
+    """ROC AUC (DeLong) and average precision (logit) intervals at ``level``.
+
+    The passes over the sweep run once per data set; another level only rescales them.
+    """
     return _ranking(an.key, level, an)
 
 

@@ -161,6 +161,44 @@ def test_amount_column_adds_the_missed_amounts() -> None:
     assert "amount lost on misses" in _frame(at, "net cost").columns
 
 
+def test_cost_changes_after_the_amount_column_match_brute_force() -> None:
+    """Later costs reprice the first curve's arrays; each still matches brute force."""
+    y, s, amount = _fraud()
+    at = _open()
+    at.selectbox(key="amount_col").set_value("amount")
+    _run(at)
+    for c_fp, c_fn in ((1, 40), (7, 40), (3, 2)):
+        at.number_input(key="cost_fp").set_value(float(c_fp))
+        at.number_input(key="cost_fn").set_value(float(c_fn))
+        _run(at)
+        m = _metrics(at)
+        here = _brute_cost(y, s, 0.5, c_fp, c_fn, amount)
+        assert m["Net cost at the current threshold"] == f"{here:,.2f}"
+        t_best, c_best = _brute_cheapest(y, s, c_fp, c_fn, amount)
+        assert m["Cheapest threshold"] == f"{t_best:.6g}"
+        assert m["Net cost there"] == f"{c_best:,.2f}"
+
+
+def test_constraints_through_the_search_equal_the_plain_functions() -> None:
+    """The page's binary searches give the answers (and messages) of metrics_core's finders."""
+    from metrics_app.shared.analysis import analyse
+
+    d = DEMOS["fraud"]
+    frame = load_demo("fraud")
+    an = analyse(frame, key="c", label=d.label, score=d.scores[0], positive=d.positive)
+    for level in (0.0, 0.05, 0.3, 0.5, 0.9, 0.999, 1.0):
+        for capacity in (0.0, 10.0, 500.0, 1e9):
+            levels = decision.ConstraintLevels(level, level, level, capacity)
+            plain = decision.constraint_results(
+                an.sweep,
+                min_precision=level,
+                min_recall=level,
+                max_fpr=level,
+                capacity=capacity,
+            )
+            assert ds.constraints_for(an, levels) == plain
+
+
 def test_use_the_cheapest_threshold_sets_it_for_every_page() -> None:
     y, s, _ = _fraud()
     at = _open()
