@@ -9,11 +9,16 @@ cached, as the app holds it):
   with the positives' scores and amounts in row order, which sorts them and
   sums them below every candidate (``sum_below``); (b') the same with the
   positives already in score order, as the app caches them per amount column
-  (the sort then meets sorted data);
+  (the sort then meets sorted data); (a') what a change of cost costs the page: the
+  curve it caches per amount column repriced with ``CostCurve.with_costs``;
 - (c) ``threshold_for_fpr``, ``threshold_for_capacity``, ``threshold_for_precision``;
+  (c') what a change of constraint costs the page: all four rules from the
+  ``ThresholdSearch`` it caches per data set;
 - (d) ``at_prevalence`` over the whole sweep, then precision at every threshold;
 - (e) ``bootstrap_intervals`` for every metric at one threshold, ``n_boot=2000``;
-- (f) ``roc_auc_interval`` + ``average_precision_interval``;
+- (f) ``roc_auc_interval`` + ``average_precision_interval``; (f') what a change of
+  confidence level costs the page: ``roc_auc_interval`` with ``roc_auc_delong``'s part
+  cached;
 - (g) ``compare_thresholds`` between two thresholds;
 
 each as a ratio to ``np.sort`` of the same scores, measured in the same run,
@@ -57,11 +62,13 @@ from sklearn.metrics import (
 from bench.core import fmt_n, fmt_num, fmt_x, markdown_header, median, timed
 from metrics_core import (
     Costs,
+    ThresholdSearch,
     at_prevalence,
     average_precision_interval,
     bootstrap_intervals,
     compare_thresholds,
     cost_curve,
+    roc_auc_delong,
     roc_auc_interval,
     sweep,
     threshold_for_capacity,
@@ -80,6 +87,7 @@ INTERVAL_MS = 1000.0  # every interval at 1e6 rows
 N_BOOT = 2000
 SK_BOOT_REPLICATES = 5  # row-level bootstrap replicates timed, then scaled to N_BOOT
 COSTS = Costs(fp=5.0, fn=100.0, tp=0.0, tn=0.0)
+COSTS_CHANGED = Costs(fp=5.0, fn=120.0, tp=0.0, tn=0.0)
 DEPLOY_PREVALENCE = 0.001
 
 
@@ -104,6 +112,9 @@ class Data:
     t: float  # a working threshold: the top 2% of rows flagged
     t2: float  # another: the top 5%
     capacity: int
+    priced: object  # the first cost curve with amounts, repriced, as the app caches it
+    search: object  # the constraints' index, cached per data set as the app does
+    delong: tuple[float, float]  # the level-free part of the ROC AUC interval, cached
 
 
 def make_data(case: Case) -> Data:
@@ -128,6 +139,11 @@ def make_data(case: Case) -> Data:
         t=float(ordered[case.n // 50]),
         t2=float(ordered[case.n // 20]),
         capacity=case.n // 100,
+        priced=cost_curve(sw, COSTS, scores=s[y][by_score], amounts=amount[y][by_score]).with_costs(
+            COSTS
+        ),
+        search=ThresholdSearch(sw),
+        delong=roc_auc_delong(sw),
     )
 
 
@@ -144,6 +160,22 @@ def ours_cost_amounts(d: Data):
 
 def ours_cost_cached_amounts(d: Data):
     return cost_curve(d.sw, COSTS, scores=d.sorted_scores, amounts=d.sorted_amounts).best
+
+
+def ours_repriced(d: Data):
+    """A change of cost on the page: the cached curve repriced, its cheapest threshold."""
+    return d.priced.with_costs(COSTS_CHANGED).best
+
+
+def ours_searched(d: Data):
+    """A change of constraint on the page: the four rules from the cached index."""
+    s = d.search
+    return s.for_precision(0.5), s.for_recall(0.8), s.for_fpr(0.01), s.for_capacity(d.capacity)
+
+
+def ours_areas_level(d: Data):
+    """A change of confidence level on the page: DeLong's part cached, AP given."""
+    return roc_auc_interval(d.sw, 0.9, delong=d.delong)
 
 
 def ours_prevalence(d: Data):
@@ -236,6 +268,14 @@ OPS = (
         sk_one_cost_amounts,
     ),
     Op(
+        "a2",
+        "(a') a new cost: cached curve repriced (with_costs)",
+        "control",
+        ours_repriced,
+        "1 cost: confusion_matrix + amounts",
+        sk_one_cost_amounts,
+    ),
+    Op(
         "c1",
         "(c) threshold_for_fpr(0.01)",
         "control",
@@ -254,6 +294,14 @@ OPS = (
         "(c) threshold_for_precision(0.5)",
         "control",
         lambda d: threshold_for_precision(d.sw, 0.5),
+        "precision_recall_curve + pick",
+        sk_precision,
+    ),
+    Op(
+        "c4",
+        "(c') four constraints, cached ThresholdSearch",
+        "control",
+        ours_searched,
         "precision_recall_curve + pick",
         sk_precision,
     ),
@@ -280,6 +328,14 @@ OPS = (
         ours_areas,
         "roc_auc_score + average_precision_score",
         sk_areas,
+    ),
+    Op(
+        "f2",
+        "(f') ROC AUC interval at another level, DeLong cached",
+        "control",
+        ours_areas_level,
+        "roc_auc_score",
+        lambda d: roc_auc_score(d.y, d.s),
     ),
     Op(
         "g",
