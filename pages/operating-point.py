@@ -96,7 +96,7 @@ def cost_summary(s: decision.CostSummary) -> None:
 def cost_chart(s: decision.CostSummary, drawn: pd.DataFrame, t: float) -> None:
     """Net cost against threshold; says so when the axis stops below the highest cost."""
     here, best = s.here, s.best
-    st.altair_chart(
+    widgets.altair_chart(
         decision_charts.cost_chart(
             drawn,
             t,
@@ -259,7 +259,7 @@ def base_rate_tab(an: Analysis, t: float) -> None:
             column_config={c: st.column_config.NumberColumn(format="%.4f") for c in view.labels},
         )
     with right:
-        st.altair_chart(
+        widgets.altair_chart(
             decision_charts.pr_base_rate_chart(view.curves, view.points), width="stretch"
         )
     st.caption(
