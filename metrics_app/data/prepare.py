@@ -9,6 +9,7 @@ exclude, by reason. No Streamlit here.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -205,6 +206,64 @@ def factorize_labels(series: pd.Series) -> tuple[np.ndarray, list[object]]:
     return np.asarray(codes, dtype=np.int64), values
 
 
+# Rows handled at once by the chunked loops below: numpy turns small integer indices and
+# bincount inputs into 8-byte integers, so whole-column calls would make 8 B/row temporaries.
+_CHUNK = 1 << 16
+
+
+def label_codes(series: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """:func:`factorize_labels` with the codes in the narrowest signed integer type.
+
+    The same codes and values (first appearance order). A one-byte column (0/1 labels read
+    as int8, bool, uint8) is coded through a 256-entry table, chunk by chunk, instead of
+    ``pandas.factorize``, whose int64 copy of the values and int64 codes peak near
+    27 B/row: one byte per row is all the codes take, and a server prepares several
+    uploads at once.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biu" and dtype.itemsize == 1:
+        return _byte_codes(series.to_numpy())
+    codes, values = factorize_labels(series)
+    return codes.astype(_code_type(len(values)), copy=False), values
+
+
+def _code_type(n_values: int) -> np.dtype:
+    """The narrowest signed type holding every code from -1 to ``n_values - 1``."""
+    return np.min_scalar_type(-max(n_values, 1))
+
+
+def _byte_codes(raw: np.ndarray) -> tuple[np.ndarray, list[object]]:
+    """Codes of a one-byte numpy array (no missing values), as ``pandas.factorize``."""
+    view = raw.view(np.uint8)
+    present = np.zeros(256, dtype=bool)
+    for start in range(0, view.size, _CHUNK):
+        present[np.unique(view[start : start + _CHUNK])] = True
+    first: dict[int, int] = {}  # byte -> row of its first appearance
+    wanted = int(np.count_nonzero(present))
+    for start in range(0, view.size, _CHUNK):
+        found, rows = np.unique(view[start : start + _CHUNK], return_index=True)
+        for byte, row in zip(found.tolist(), rows.tolist(), strict=True):
+            first.setdefault(byte, start + row)
+        if len(first) == wanted:
+            break
+    order = sorted(first, key=first.__getitem__)
+    table = np.full(256, -1, dtype=_code_type(len(order)))
+    table[order] = np.arange(len(order))
+    codes = np.empty(view.size, dtype=table.dtype)
+    for start in range(0, view.size, _CHUNK):
+        np.take(table, view[start : start + _CHUNK], out=codes[start : start + _CHUNK])
+    return codes, [python_value(raw[first[byte]]) for byte in order]
+
+
+def _value_counts(codes: np.ndarray, n_values: int) -> np.ndarray:
+    """Rows per code (missing, -1, not counted), chunk by chunk."""
+    counts = np.zeros(n_values, dtype=np.int64)
+    for start in range(0, codes.size, _CHUNK):
+        part = codes[start : start + _CHUNK]
+        counts += np.bincount(part[part >= 0], minlength=n_values)
+    return counts
+
+
 def check_label_cardinality(column: str, n_values: int) -> None:
     """Refuse a label column with more than :data:`MAX_LABEL_CLASSES` distinct values."""
     if n_values > MAX_LABEL_CLASSES:
@@ -237,9 +296,9 @@ def label_counts(df: pd.DataFrame, label: str) -> dict[object, int]:
         If the column is missing or has more than `MAX_LABEL_CLASSES` distinct values.
     """
     require_columns(df, label=label)
-    codes, values = factorize_labels(df[label])
+    codes, values = label_codes(df[label])
     check_label_cardinality(label, len(values))
-    counts = np.bincount(codes[codes >= 0], minlength=len(values))
+    counts = _value_counts(codes, len(values))
     order = np.argsort(-counts, kind="stable")
     return {values[i]: int(counts[i]) for i in order if counts[i] > 0}
 
@@ -317,26 +376,29 @@ def prepare(
         raise DataError(MSG_HEADER_ONLY)
     scores = numeric_column(df[score], score, "score")
     weights = numeric_column(df[weight], weight, "weight") if weight is not None else None
-    codes, values = factorize_labels(df[label])
+    # Narrow codes: one byte per row instead of eight while the other arrays are made.
+    codes, values = label_codes(df[label])
     check_label_cardinality(label, len(values))
 
     # Each mask only counts rows not already excluded, so a row is counted once, under the
-    # first reason that applies.
-    checks: list[tuple[str, np.ndarray]] = [
-        ("missing label", codes < 0),
-        ("missing score", np.isnan(scores)),
-        ("non-finite score (inf)", np.isinf(scores)),
+    # first reason that applies. Masks are made one at a time (not all held at once).
+    checks: list[tuple[str, Callable[[], np.ndarray]]] = [
+        ("missing label", lambda: codes < 0),
+        ("missing score", lambda: np.isnan(scores)),
+        ("non-finite score (inf)", lambda: np.isinf(scores)),
     ]
     if weights is not None:
+        w = weights
         checks += [
-            ("missing weight", np.isnan(weights)),
-            ("non-finite weight (inf)", np.isinf(weights)),
-            ("negative weight", weights < 0),  # NaN compares False: already counted above
+            ("missing weight", lambda: np.isnan(w)),
+            ("non-finite weight (inf)", lambda: np.isinf(w)),
+            ("negative weight", lambda: w < 0),  # NaN compares False: already counted above
         ]
     excluded: dict[str, int] = {}
     drop = np.zeros(n_rows, dtype=bool)
-    for reason, mask in checks:
-        new = mask & ~drop
+    for reason, make_mask in checks:
+        new = make_mask()
+        new &= ~drop
         n_new = int(np.count_nonzero(new))
         if n_new:
             excluded[reason] = n_new
@@ -369,7 +431,7 @@ def prepare(
             f"{quote(label)}. Choose one of its values: {shown}."
         )
 
-    per_value = np.bincount(codes, minlength=len(values))
+    per_value = _value_counts(codes, len(values))
     y = np.isin(codes, matches) if len(matches) > 1 else codes == matches[0]
     positive_value = values[matches[0]]
     negatives = tuple(v for i, v in enumerate(values) if per_value[i] > 0 and i not in matches)

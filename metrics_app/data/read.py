@@ -175,7 +175,9 @@ def read_table(data: bytes, name: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One column per file column, string column names, a default ``RangeIndex``.
+        One column per file column, string column names, a default ``RangeIndex``. In
+        text files, integer columns whose values all lie in [-128, 127] (0/1 labels,
+        class numbers) are int8 and other integer columns int64.
 
     Raises
     ------
@@ -431,7 +433,30 @@ def _read_delimited(buffer: pa.Buffer, name: str) -> pd.DataFrame:
         raise DataError(_MSG_ONE_COLUMN)
 
     table = _tidy_strings(table, allow_decimal_comma=dialect.delimiter != ",")
+    table = _narrow_integers(table)
     return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _narrow_integers(table: pa.Table) -> pa.Table:
+    """Store int64 columns whose values all lie in [-128, 127] as int8.
+
+    The CSV reader types every integer column int64, and labels are mostly 0/1 or a few
+    class numbers: one byte per row holds them exactly, where eight are kept for as long
+    as the upload is (1e6 rows: 8 MB against 1 MB). Every consumer converts a column
+    before computing with it (scores and weights to float64, labels to codes), as it
+    must for the int8 columns Parquet files already bring. Columns with missing cells
+    are left alone: they become float64 in pandas anyway.
+    """
+    for i, field in enumerate(table.schema):
+        if not pa.types.is_int64(field.type):
+            continue
+        column = table.column(i)
+        if column.null_count or len(column) == 0:
+            continue
+        bounds = pc.min_max(column)
+        if bounds["min"].as_py() >= -128 and bounds["max"].as_py() <= 127:
+            table = table.set_column(i, field.name, column.cast(pa.int8()))
+    return table
 
 
 def _skip_blank_lines(head: bytes, start: int) -> int:
