@@ -18,10 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import make_circles
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
 
 __all__ = ["DEFAULT_DEMO", "DEMOS", "Demo", "load_demo"]
 
@@ -106,6 +102,13 @@ def _build_fraud() -> pd.DataFrame:
 
 def _build_circles() -> pd.DataFrame:
     """Score the test half of ``make_circles`` with a small MLP and a logistic regression."""
+    # scikit-learn (and SciPy, ~200 MiB resident) is imported by the demos that train a
+    # model, when they are first built: the default demo and every upload need neither.
+    from sklearn.datasets import make_circles
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.neural_network import MLPClassifier
+
     x, y = make_circles(n_samples=4_000, noise=0.2, factor=0.5, random_state=_CIRCLES_SEED)
     x_train, x_test, y_train, y_test = train_test_split(
         x, y, test_size=0.5, stratify=y, random_state=_CIRCLES_SEED
@@ -302,6 +305,8 @@ def _build_digits() -> pd.DataFrame:
     alike (an 8 is often read as a 1, a 1 as a 9).
     """
     from sklearn.datasets import load_digits  # bundled with scikit-learn, nothing fetched
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
 
     digits = load_digits()
     x_train, x_test, y_train, y_test = train_test_split(
@@ -331,6 +336,9 @@ def _build_tickets() -> pd.DataFrame:
     technical and account tickets overlap heavily, so a logistic regression trained on the
     other half of the tickets confuses those two and almost never billing.
     """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
     rng = np.random.default_rng(_TICKETS_SEED)
     n = 3_000
     team = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])
