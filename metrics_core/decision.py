@@ -220,7 +220,19 @@ class CostCurve:
         return float(self.cost[i])
 
     def cost_at(self, indices: np.ndarray) -> np.ndarray:
-        """Net cost at the candidates ``indices`` (an array of ints)."""
+        """Net cost at some candidates only.
+
+        Parameters
+        ----------
+        indices : ndarray of int
+            Positions in :attr:`thresholds`.
+
+        Returns
+        -------
+        ndarray
+            ``cost[indices]``: the same floats, computed for those candidates alone when
+            the curve was repriced (:meth:`with_costs`) and its whole cost not yet read.
+        """
         return self.cost[indices]
 
     def __len__(self) -> int:

@@ -13,6 +13,7 @@ values at ten million rows still differ by more than 1e-15.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -309,12 +310,12 @@ class ThresholdSearch:
         tp, fp = sw.tp[i : i + 1], sw.fp[i : i + 1]
         return float(_m.METRICS[name](tp, fp, sw.n_pos - tp, sw.n_neg - fp)[0])
 
-    def _leading(self, holds: object) -> int:
+    def _leading(self, holds: Callable[[int], bool]) -> int:
         """How many thresholds from the first satisfy ``holds(i)`` (true, then false)."""
         lo, hi = 0, len(self.sweep)
         while lo < hi:
             mid = (lo + hi) // 2
-            if holds(mid):  # type: ignore[operator]
+            if holds(mid):
                 lo = mid + 1
             else:
                 hi = mid
@@ -330,7 +331,18 @@ class ThresholdSearch:
         return i, self._metric("precision", i)
 
     def for_precision(self, min_precision: float) -> ThresholdChoice | None:
-        """:func:`threshold_for_precision`: highest recall with precision >= ``min_precision``."""
+        """Highest recall among thresholds with ``precision >= min_precision``.
+
+        Parameters
+        ----------
+        min_precision : float in [0, 1]
+            The precision to reach.
+
+        Returns
+        -------
+        ThresholdChoice or None
+            What :func:`threshold_for_precision` returns.
+        """
         sw = self.sweep
         if not self._monotone:
             return threshold_for_precision(sw, min_precision)
@@ -349,7 +361,18 @@ class ThresholdSearch:
         return _choice(sw, i, f"recall | precision >= {p:g}", self._metric("recall", i))
 
     def for_recall(self, min_recall: float) -> ThresholdChoice | None:
-        """:func:`threshold_for_recall`: highest precision with recall >= ``min_recall``."""
+        """Highest precision among thresholds with ``recall >= min_recall``.
+
+        Parameters
+        ----------
+        min_recall : float in [0, 1]
+            The recall to reach.
+
+        Returns
+        -------
+        ThresholdChoice or None
+            What :func:`threshold_for_recall` returns.
+        """
         sw = self.sweep
         if not self._monotone:
             return threshold_for_recall(sw, min_recall)
@@ -365,7 +388,18 @@ class ThresholdSearch:
         return _choice(sw, i, f"precision | recall >= {r:g}", value)
 
     def for_fpr(self, max_fpr: float) -> ThresholdChoice | None:
-        """:func:`threshold_for_fpr`: highest recall with false positive rate <= ``max_fpr``."""
+        """Highest recall among thresholds with ``false positive rate <= max_fpr``.
+
+        Parameters
+        ----------
+        max_fpr : float in [0, 1]
+            The largest acceptable share of negatives flagged.
+
+        Returns
+        -------
+        ThresholdChoice or None
+            What :func:`threshold_for_fpr` returns.
+        """
         sw = self.sweep
         if not self._monotone:
             return threshold_for_fpr(sw, max_fpr)
@@ -379,7 +413,18 @@ class ThresholdSearch:
         return _choice(sw, i, f"recall | FPR <= {f:g}", self._metric("recall", i))
 
     def for_capacity(self, max_flagged: float) -> ThresholdChoice | None:
-        """:func:`threshold_for_capacity`: the lowest threshold flagging <= ``max_flagged``."""
+        """The lowest threshold that flags at most ``max_flagged`` rows.
+
+        Parameters
+        ----------
+        max_flagged : float
+            How many rows (sums of weights for a weighted sweep) can be flagged.
+
+        Returns
+        -------
+        ThresholdChoice or None
+            What :func:`threshold_for_capacity` returns.
+        """
         sw = self.sweep
         try:
             k = float(max_flagged)
