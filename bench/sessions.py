@@ -497,7 +497,8 @@ def run(args: argparse.Namespace) -> int:
         timing_path = tmp_path / "runs.tsv"
         server = TimedServer(timing_path)
         server.start(timeout=90)
-        assert server.proc is not None
+        if server.proc is None:
+            raise RuntimeError("the server did not start")
         sampler = MemorySampler(server.proc.pid, args.sample_ms / 1000)
         sampler.start()
         ok = False
