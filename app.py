@@ -6,8 +6,13 @@ every page. Run with ``streamlit run app.py``.
 
 import streamlit as st
 
+from metrics_app.data.memory import return_large_frees_to_os
 from metrics_app.shared import session
 from metrics_app.shared.sidebar import data_sidebar
+
+# A server setting, made once per process before any upload is read: every session's large
+# temporaries go back to the operating system when freed (see metrics_app.data.memory).
+return_large_frees_to_os()
 
 st.set_page_config(page_title="Threshold Lab", page_icon=":material/tune:", layout="wide")
 

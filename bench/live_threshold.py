@@ -116,6 +116,7 @@ class Result:
     key_readout_ms: list[float] = field(default_factory=list)
     key_idle_ms: list[float] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
+    lost: int = 0  # key presses whose change was not seen within 15 s
 
 
 def _knob(page):
@@ -187,12 +188,18 @@ def measure_keys(page, result: Result, y: np.ndarray, s: np.ndarray, presses: in
             " window.__live.idle.length]"
         )
         page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "([k, r, i]) => window.__live.readout.length > r && window.__live.idle.length > i",
-            arg=counts,
-            timeout=60_000,
-            polling=10,
-        )
+        try:
+            page.wait_for_function(
+                "([k, r, i]) => window.__live.readout.length > r && window.__live.idle.length > i",
+                arg=counts,
+                timeout=15_000,
+                polling=10,
+            )
+        except Exception:  # an unchanged precision text or a lost run: count it, go on
+            result.lost += 1
+            wait_for_run(page)
+            page.wait_for_timeout(500)
+            continue
         live = page.evaluate("() => window.__live")
         down = live["keys"][counts[0]]
         if i >= 2:  # warm-up
@@ -286,7 +293,8 @@ def report(results: list[Result], load_before, load_after, elapsed: float) -> No
             f"| {_ms(r.move_to_readout_ms)} / {_ms(r.move_to_readout_ms, 95)} "
             f"| {_ms(r.release_card_ms)} | {_ms(r.release_idle_ms)} "
             f"| {_ms(r.key_readout_ms)} | {_ms(r.key_idle_ms)} "
-            f"| {'all ' + str(len(r.checks)) + ' equal numpy' if not bad else '; '.join(bad)} |"
+            f"| {'all ' + str(len(r.checks)) + ' equal numpy' if not bad else '; '.join(bad)}"
+            f"{f', {r.lost} presses lost' if r.lost else ''} |"
         )
     print()
     for r in results:

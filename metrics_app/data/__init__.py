@@ -6,7 +6,6 @@ for the user; `metrics_core` then receives clean arrays only. No Streamlit here.
 
 from metrics_app.data.errors import DataError
 from metrics_app.data.guess import ColumnGuess, guess_columns, guess_positive
-from metrics_app.data.memory import return_large_frees_to_os
 from metrics_app.data.prepare import (
     MAX_LABEL_CLASSES,
     Prepared,
@@ -17,10 +16,6 @@ from metrics_app.data.prepare import (
     score_kind,
 )
 from metrics_app.data.read import MAX_DECOMPRESSED_BYTES, frame_fingerprint, read_table
-
-# Set once, when the data layer is first imported: before the first upload is read, so that
-# every session's large temporaries go back to the operating system (see `memory`).
-return_large_frees_to_os()
 
 __all__ = [
     "MAX_DECOMPRESSED_BYTES",
