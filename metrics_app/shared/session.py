@@ -292,21 +292,32 @@ def _notices(key: str, label: str, score: str, _an: Analysis, _frame: pd.DataFra
 
 
 def show_notices(an: Analysis, source: Source, selection: Selection) -> None:
-    """Every notice about the data (see :mod:`metrics_app.shared.notices`), with its fixes."""
-    for notice in _notices(an.key, selection.label, selection.score, an, source.frame):
-        box = st.warning if notice.level == "warning" else st.info
-        icon = ":material/warning:" if notice.level == "warning" else ":material/info:"
-        box(notice.text, icon=icon)
-        if notice.actions:
-            cols = st.columns(len(notice.actions) + 2)
-            for i, (col, action) in enumerate(zip(cols, notice.actions, strict=False)):
-                col.button(
-                    action.label,
-                    key=f"notice::{notice.key}::{i}",
-                    on_click=apply_action,
-                    args=(action,),
-                    width="stretch",
-                )
+    """Every notice about the data (see :mod:`metrics_app.shared.notices`), with its fixes.
+
+    They sit in one container drawn on every run, notices or not, so that what follows
+    keeps its place in the page when a fix makes a notice go: a fragment that moved
+    could leave a stale copy of its old content on screen.
+    """
+    found = _notices(an.key, selection.label, selection.score, an, source.frame)
+    with st.container():
+        for notice in found:
+            _show_notice(notice)
+
+
+def _show_notice(notice: notices.Notice) -> None:
+    box = st.warning if notice.level == "warning" else st.info
+    icon = ":material/warning:" if notice.level == "warning" else ":material/info:"
+    box(notice.text, icon=icon)
+    if notice.actions:
+        cols = st.columns(len(notice.actions) + 2)
+        for i, (col, action) in enumerate(zip(cols, notice.actions, strict=False)):
+            col.button(
+                action.label,
+                key=f"notice::{notice.key}::{i}",
+                on_click=apply_action,
+                args=(action,),
+                width="stretch",
+            )
 
 
 def current_analysis() -> Analysis | None:
