@@ -96,6 +96,18 @@ def test_making_the_other_class_positive_fixes_the_direction(model) -> None:
     assert any("more likely **0**" in c.value for c in at.caption)
 
 
+def test_a_fix_leaves_the_page_below_the_notices_in_place(model) -> None:
+    # Notices sit in one container drawn on every run: when a fix makes one go, the
+    # explorer's fragment keeps its place, so no stale copy of it is left on screen.
+    y, p, _ = model
+    at = _upload("inverted.csv", pd.DataFrame({"label": y.astype(int), "score": 1 - p}))
+    before = [type(node).__name__ for node in at.main.children.values()]
+    assert [w for w in _warnings(at) if "point the other way" in w]
+    _click(at, "Make 0 the positive class")
+    assert not [w for w in _warnings(at) if "point the other way" in w]
+    assert [type(node).__name__ for node in at.main.children.values()] == before
+
+
 def test_negating_the_scores_fixes_the_direction_exactly(model) -> None:
     y, p, _ = model
     at = _upload("inverted.csv", pd.DataFrame({"label": y.astype(int), "score": 1 - p}))
