@@ -169,6 +169,17 @@ def test_typed_threshold_moves_the_knob_and_a_lost_table_is_sent_again(page):
     assert readout_now(page) == expected_readout(y, s, 0.332)
 
 
+def test_a_key_held_while_focus_leaves_still_sends_its_change(page):
+    y, s = fraud()
+    open_live(page)
+    knob(page).focus()
+    page.keyboard.down("ArrowRight")  # one keydown: 0.501
+    page.keyboard.press("Tab")  # focus moves on; the arrow's keyup will land elsewhere
+    page.keyboard.up("ArrowRight")
+    expect_cards(page, expected_cards(y, s, 0.501))
+    expect(exact_input(page)).to_have_value("0.501")
+
+
 def test_switching_off_brings_back_the_plain_slider(page):
     open_live(page)
     page.get_by_text("Live drag preview").click()

@@ -90,6 +90,8 @@ class LiveThreshold {
     this.area.addEventListener("pointercancel", this.onUp);
     this.knob.addEventListener("keydown", this.onKey);
     this.knob.addEventListener("keyup", this.onKeyUp);
+    // Focus leaving while a key is held: its keyup goes elsewhere, so send the change now.
+    this.knob.addEventListener("blur", this.onKeyUp);
   }
 
   destroy() {
@@ -307,7 +309,7 @@ class LiveThreshold {
     // A held key repeats its keydown and ends with one keyup: one change for Python.
     if (!this.keyHeld) return;
     this.keyHeld = false;
-    e.preventDefault();
+    if (e.type === "keyup") e.preventDefault();
     this.commit();
   }
 
