@@ -55,25 +55,18 @@ import pandas as pd
 from bench.server_timing import ENV as TIMING_ENV
 from metrics_app.shared import format as fmt
 from metrics_app.shared.glossary import CARDS
-from tests.browser.harness import VIEWPORT, StreamlitServer, find_chromium, launch_chromium
+from tests.browser.harness import (
+    RUN_COUNTER_JS,
+    VIEWPORT,
+    StreamlitServer,
+    find_chromium,
+    launch_chromium,
+    threshold_value,
+)
 
 TARGET_BYTES_PER_ROW = 60.0
 PRECISION = next(card.label for card in CARDS if card.key == "precision")
 RECALL = next(card.label for card in CARDS if card.key == "recall")
-
-# Counts finished script runs (full or fragment), like the harness's run counter.
-_RUN_COUNTER_JS = """() => {
-    if (window.__runs !== undefined) return window.__runs;
-    window.__runs = 0;
-    const app = document.querySelector('[data-testid="stApp"]');
-    let last = app.getAttribute('data-test-script-state');
-    new MutationObserver(() => {
-        const now = app.getAttribute('data-test-script-state');
-        if (now === 'notRunning' && last !== 'notRunning') window.__runs += 1;
-        last = now;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-    return 0;
-}"""
 
 
 class TimedServer(StreamlitServer):
@@ -256,13 +249,13 @@ async def upload(page, s: Session, timeout: float) -> None:
     await card_value(page, PRECISION).wait_for(timeout=timeout)
     await wait_for_run(page, timeout)
     s.upload_s = time.perf_counter() - start
-    await page.evaluate(_RUN_COUNTER_JS)
+    await page.evaluate(RUN_COUNTER_JS)
 
 
 async def wait_for_threshold_shown(page, t: float, timeout: float) -> None:
     """Wait until the threshold control (the explorer's live one, or Streamlit's slider)
     shows ``t``: the run that took the typed value has drawn the page."""
-    shown = page.get_by_test_id("tl-value").or_(page.get_by_test_id("stSliderThumbValue"))
+    shown = threshold_value(page)  # a locator: the same for an async page
     deadline = time.monotonic() + timeout / 1000
     text = ""
     while time.monotonic() < deadline:
@@ -278,11 +271,13 @@ async def wait_for_threshold_shown(page, t: float, timeout: float) -> None:
 
 async def move(page, s: Session, t: float, timeout: float) -> None:
     box = page.get_by_test_id("stNumberInput").get_by_role("spinbutton")
-    before = await page.evaluate("() => window.__runs")
+    before = await page.evaluate("() => window.__stRunsFinished")
     await box.fill(f"{t:g}")
     start = time.perf_counter()
     await box.press("Enter")
-    await page.wait_for_function("n => window.__runs > n", arg=before, timeout=timeout, polling=20)
+    await page.wait_for_function(
+        "n => window.__stRunsFinished > n", arg=before, timeout=timeout, polling=20
+    )
     await wait_for_threshold_shown(page, t, timeout)
     await wait_for_run(page, timeout)
     s.move_s.append(time.perf_counter() - start)

@@ -310,7 +310,8 @@ def _stable_content_height(page, tries: int = 20) -> int:
 
 # --- counting finished script runs ---------------------------------------------------------
 
-_RUN_COUNTER_JS = """() => {
+#: Counts finished script runs in ``window.__stRunsFinished``; also for async pages.
+RUN_COUNTER_JS = """() => {
     if (window.__stRunsFinished !== undefined) return window.__stRunsFinished;
     window.__stRunsFinished = 0;
     const app = document.querySelector('[data-testid="stApp"]');
@@ -326,7 +327,7 @@ _RUN_COUNTER_JS = """() => {
 
 def install_run_counter(page) -> None:
     """Count finished script runs (full or fragment) in ``window.__stRunsFinished``."""
-    page.evaluate(_RUN_COUNTER_JS)
+    page.evaluate(RUN_COUNTER_JS)
 
 
 def runs_finished(page) -> int:
