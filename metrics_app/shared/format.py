@@ -25,8 +25,10 @@ __all__ = [
     "share",
     "significant",
     "significant_percent",
+    "step_decimals",
     "threshold",
     "threshold_between",
+    "threshold_on_grid",
 ]
 
 #: How every undefined (0/0) value reads on screen.
@@ -164,6 +166,27 @@ def threshold(t: float, digits: int = 6) -> str:
         return "0"
     # Positional, rounded to ``digits`` significant digits, trailing zeros trimmed.
     return np.format_float_positional(t, precision=digits, unique=False, fractional=False, trim="-")
+
+
+def step_decimals(step: float) -> int:
+    """Decimals that write every multiple of ``step`` exactly (``0.001`` → 3, ``5`` → 0).
+
+    >>> step_decimals(0.001), step_decimals(0.02), step_decimals(5.0), step_decimals(2e-5)
+    (3, 2, 0, 5)
+    """
+    return max(0, -math.floor(math.log10(step) + 1e-9))
+
+
+def threshold_on_grid(t: float, step: float) -> str:
+    """A slider's threshold: the step's decimals on its grid, else :func:`threshold`.
+
+    >>> threshold_on_grid(0.25, 0.001), threshold_on_grid(0.123456, 0.001)
+    ('0.250', '0.123456')
+    """
+    decimals = step_decimals(step)
+    if math.isfinite(t) and round(t, decimals) == t:
+        return f"{t:.{decimals}f}"
+    return threshold(t)
 
 
 def threshold_between(

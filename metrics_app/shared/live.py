@@ -14,7 +14,7 @@ No Streamlit here: :mod:`metrics_app.shared.live_slider` sends this to the brows
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from metrics_app.shared.charts import METRIC_COLOURS
 from metrics_app.shared.glossary import CARDS
 from metrics_core import OperatingPoint, Sweep
 
-__all__ = ["COLUMNS", "LINES", "grid", "grid_decimals", "knob_text", "live_table", "readout"]
+__all__ = ["COLUMNS", "LINES", "grid", "live_table", "readout"]
 
 #: The metrics drawn as lines above the track and read out beside it, with their colours.
 LINES: Mapping[str, str] = {
@@ -35,19 +35,11 @@ LINES: Mapping[str, str] = {
 }
 #: What each row of the table holds, in order: the threshold, then ``LINES``, then counts.
 COLUMNS: tuple[str, ...] = ("threshold", *LINES, "tp", "fp", "fn", "tn")
+_COUNTS = ("tp", "fp", "fn", "tn")
 
 _INFO = {info.key: info for info in CARDS}
 #: Refuse a grid far finer than any slider makes (a guard on what is sent to the browser).
 MAX_STEPS = 20_000
-
-
-def grid_decimals(step: float) -> int:
-    """Decimals that write every multiple of ``step`` exactly (``0.001`` → 3, ``5`` → 0).
-
-    >>> grid_decimals(0.001), grid_decimals(0.02), grid_decimals(5.0), grid_decimals(2e-5)
-    (3, 2, 0, 5)
-    """
-    return max(0, -math.floor(math.log10(step) + 1e-9))
 
 
 def grid(rng: SliderRange) -> np.ndarray:
@@ -60,28 +52,18 @@ def grid(rng: SliderRange) -> np.ndarray:
     steps = round((rng.hi - rng.lo) / rng.step)
     if not 0 < steps <= MAX_STEPS:
         raise ValueError(f"a slider of {steps} steps cannot be drawn live.")
-    values = np.round(rng.lo + np.arange(steps + 1) * rng.step, grid_decimals(rng.step))
+    values = np.round(rng.lo + np.arange(steps + 1) * rng.step, fmt.step_decimals(rng.step))
     values = np.unique(np.clip(values, rng.lo, rng.hi))
     return values[::-1].copy()
 
 
-def knob_text(t: float, rng: SliderRange) -> str:
-    """A threshold as the control shows it: the grid's decimals on the grid, else 6 digits."""
-    decimals = grid_decimals(rng.step)
-    if math.isfinite(t) and round(t, decimals) == t:
-        return f"{t:.{decimals}f}"
-    return fmt.threshold(t)
-
-
-def _cells(t: Sequence[str], values: Mapping[str, np.ndarray], n: int) -> list[list[str]]:
-    metric_text = {
-        key: [fmt.metric_value(v, percent=_INFO[key].percent) for v in values[key].tolist()]
-        for key in LINES
-    }
-    counts = {key: [fmt.count(v) for v in values[key].tolist()] for key in ("tp", "fp", "fn", "tn")}
+def _row(threshold: float, step: float, value: Mapping[str, float]) -> list[str]:
+    """One row of :data:`COLUMNS`, as the control shows it."""
+    metrics = (fmt.metric_value(value[k], percent=_INFO[k].percent) for k in LINES)
     return [
-        [t[j], *(metric_text[k][j] for k in LINES), *(counts[k][j] for k in counts)]
-        for j in range(n)
+        fmt.threshold_on_grid(threshold, step),
+        *metrics,
+        *(fmt.count(value[k]) for k in _COUNTS),
     ]
 
 
@@ -96,23 +78,28 @@ def live_table(sw: Sweep, rng: SliderRange) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``lo``, ``hi``, ``step``; ``thresholds`` (ascending grid positions, exact
-        floats); ``cells`` (one row of :data:`COLUMNS` texts per position);
+        ``lo``, ``hi``, ``step``; ``columns`` (:data:`COLUMNS`); ``thresholds``
+        (ascending grid positions, exact floats); ``cells`` (one row of texts per
+        position);
         ``lines`` (metric → values for drawing, ``None`` where undefined);
         ``colours`` and ``labels`` of the lines.
     """
     at = sw.at_each(grid(rng))
     order = slice(None, None, -1)  # ascending, the way the track runs
-    values = {key: np.asarray(getattr(at, key))[order] for key in (*LINES, "tp", "fp", "fn", "tn")}
-    thresholds = at.thresholds[order]
-    texts = [knob_text(t, rng) for t in thresholds.tolist()]
+    values = {key: np.asarray(getattr(at, key))[order].tolist() for key in COLUMNS[1:]}
+    thresholds = at.thresholds[order].tolist()
+    cells = [
+        _row(t, rng.step, {key: values[key][j] for key in COLUMNS[1:]})
+        for j, t in enumerate(thresholds)
+    ]
     return {
-        "lo": float(thresholds[0]),
-        "hi": float(thresholds[-1]),
+        "lo": thresholds[0],
+        "hi": thresholds[-1],
         "step": rng.step,
-        "thresholds": thresholds.tolist(),
-        "cells": _cells(texts, values, len(texts)),
-        "lines": {key: _line(values[key]) for key in LINES},
+        "columns": list(COLUMNS),
+        "thresholds": thresholds,
+        "cells": cells,
+        "lines": {key: _line(np.asarray(values[key], dtype=float)) for key in LINES},
         "colours": dict(LINES),
         "labels": {key: _INFO[key].label for key in LINES},
     }
@@ -120,6 +107,4 @@ def live_table(sw: Sweep, rng: SliderRange) -> dict[str, Any]:
 
 def readout(point: OperatingPoint, rng: SliderRange) -> list[str]:
     """One row of :data:`COLUMNS` for any threshold, on the grid or not (the current one)."""
-    metric_text = [fmt.metric_value(getattr(point, k), percent=_INFO[k].percent) for k in LINES]
-    counts = [fmt.count(getattr(point, k)) for k in ("tp", "fp", "fn", "tn")]
-    return [knob_text(point.threshold, rng), *metric_text, *counts]
+    return _row(point.threshold, rng.step, {key: getattr(point, key) for key in COLUMNS[1:]})

@@ -17,6 +17,7 @@ from sklearn import metrics as sk
 from streamlit.testing.v1 import AppTest
 
 from metrics_app.data.demo import DEMOS, load_demo
+from metrics_app.shared import format as fmt
 from metrics_app.shared import live
 from metrics_app.shared.analysis import SliderRange, slider_range
 from metrics_core import sweep
@@ -95,7 +96,7 @@ def test_real_valued_scores_use_the_sliders_own_range() -> None:
     table = live.live_table(sw, rng)
     assert table["lo"] == pytest.approx(rng.lo)
     assert table["hi"] == pytest.approx(rng.hi)
-    decimals = live.grid_decimals(rng.step)
+    decimals = fmt.step_decimals(rng.step)
     for j in (0, 100, len(table["thresholds"]) // 2, len(table["thresholds"]) - 1):
         t = table["thresholds"][j]
         assert table["cells"][j] == _expected_row(y, s, t, f"{t:.{decimals}f}")
@@ -116,11 +117,14 @@ def test_weighted_rows_read_sums_of_weights() -> None:
     )
 
 
-def test_knob_text_uses_the_grid_or_six_digits() -> None:
+def test_the_knob_shows_the_grids_decimals_or_six_digits() -> None:
+    assert fmt.threshold_on_grid(0.25, 0.001) == "0.250"
+    assert fmt.threshold_on_grid(0.123456, 0.001) == "0.123456"
+    assert fmt.threshold_on_grid(math.inf, 0.001) == "∞"
+    assert fmt.threshold_on_grid(-12.34, 0.02) == "-12.34"
     rng = SliderRange(0.0, 1.0, 0.001, 0.5)
-    assert live.knob_text(0.25, rng) == "0.250"
-    assert live.knob_text(0.123456, rng) == "0.123456"
-    assert live.knob_text(math.inf, rng) == "∞"
+    y, s = np.array([0, 1, 1]), np.array([0.2, 0.123456, 0.9])
+    assert live.readout(sweep(y, s).at(0.123456), rng)[0] == "0.123456"
 
 
 # --- the page -------------------------------------------------------------------------

@@ -19,8 +19,7 @@ import pytest
 from playwright.sync_api import expect
 from sklearn.metrics import confusion_matrix, roc_auc_score
 
-from metrics_app.shared.analysis import SliderRange
-from metrics_app.shared.live import knob_text
+from metrics_app.shared.format import threshold_on_grid
 from tests.browser.harness import (
     metric_value,
     screenshot,
@@ -139,7 +138,7 @@ def test_cost_metrics_match_brute_force_and_cheapest_reaches_the_explorer(page):
     go_to_explorer(page)
     expect(exact_input(page)).to_have_value(f"{best:.6g}")
     # The explorer's knob shows the threshold in use, off its grid, to six digits.
-    expect(threshold_value(page)).to_have_text(knob_text(best, SliderRange(0, 1, 0.001, 0.5)))
+    expect(threshold_value(page)).to_have_text(threshold_on_grid(best, 0.001))
     # The URL holds the exact score, not a rounded copy.
     wait_for_url_threshold(page, lambda t: t == best)
     for label, text in expected_cards(y, s, best).items():

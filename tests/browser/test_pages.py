@@ -16,8 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from metrics_app.shared.analysis import SliderRange
-from metrics_app.shared.live import knob_text
+from metrics_app.shared.format import threshold_on_grid
 from tests.browser.harness import (
     StreamlitServer,
     metric_value,
@@ -128,7 +127,7 @@ def test_roc_click_sets_the_explorer_threshold(page):
     # The URL keeps the exact threshold (the slider is bound to ?threshold=).
     exact = wait_for_url_threshold(page, lambda t: f"{t:.6g}" == shown)
     assert exact in matches, f"URL threshold {exact!r} is not the clicked point {shown}"
-    expect(threshold_value(page)).to_have_text(knob_text(exact, SliderRange(0, 1, 0.001, 0.5)))
+    expect(threshold_value(page)).to_have_text(threshold_on_grid(exact, 0.001))
     for label, text in expected_cards(y, s, exact).items():
         expect(metric_value(page, label)).to_have_text(text)
     wait_for_run(page)

@@ -8,7 +8,6 @@
 const TABLES = (window.__thresholdLabLiveTables ||= new Map());
 const KEEP_TABLES = 4;
 const ECHO_WAIT_MS = 5000; // then show what Python holds even if it never echoed our value
-const COLUMNS = { threshold: 0, precision: 1, recall: 2, f1: 3, tp: 4, fp: 5, fn: 6, tn: 7 };
 const SVG = "http://www.w3.org/2000/svg";
 const controls = new WeakMap();
 
@@ -135,6 +134,8 @@ class LiveThreshold {
   setTable(key, table) {
     this.table = table;
     this.tableKey = key;
+    // Where each column sits in a row, from the table itself (the app sets the order).
+    this.col = Object.fromEntries(table.columns.map((name, i) => [name, i]));
     this.index = null;
     const n = table.thresholds.length;
     for (const node of this.plot.querySelectorAll("polyline")) node.remove();
@@ -165,7 +166,8 @@ class LiveThreshold {
       this.metricBox.append(span, document.createTextNode(" "));
       this.cells[name] = b;
     }
-    for (const name of ["tp", "fp", "fn", "tn"]) {
+    const counts = table.columns.filter((c) => c !== "threshold" && !(c in table.lines));
+    for (const name of counts) {
       const span = el("span", null, `${name.toUpperCase()} `);
       const b = el("span", "tl-num");
       b.setAttribute("data-testid", `tl-${name}`);
@@ -177,8 +179,8 @@ class LiveThreshold {
     this.metricBox.style.gap = "1rem";
     this.countBox.style.display = "inline-flex";
     this.countBox.style.gap = "0.75rem";
-    this.loText.textContent = table.cells[0][COLUMNS.threshold];
-    this.hiText.textContent = table.cells[n - 1][COLUMNS.threshold];
+    this.loText.textContent = table.cells[0][this.col.threshold];
+    this.hiText.textContent = table.cells[n - 1][this.col.threshold];
     this.knob.setAttribute("aria-valuemin", String(table.lo));
     this.knob.setAttribute("aria-valuemax", String(table.hi));
   }
@@ -206,11 +208,11 @@ class LiveThreshold {
     const x = (1000 * Math.min(Math.max(frac, 0), 1)).toFixed(2);
     this.marker.setAttribute("x1", x);
     this.marker.setAttribute("x2", x);
-    this.valueText.textContent = row[COLUMNS.threshold];
-    for (const [name, cell] of Object.entries(this.cells)) cell.textContent = row[COLUMNS[name]];
+    this.valueText.textContent = row[this.col.threshold];
+    for (const [name, cell] of Object.entries(this.cells)) cell.textContent = row[this.col[name]];
     this.knob.setAttribute("aria-valuenow", value === null ? "" : String(value));
-    const words = ["precision", "recall", "f1"].map((k) => `${t.labels[k]} ${row[COLUMNS[k]]}`);
-    this.knob.setAttribute("aria-valuetext", `${row[COLUMNS.threshold]}: ${words.join(", ")}`);
+    const words = Object.keys(t.lines).map((k) => `${t.labels[k]} ${row[this.col[k]]}`);
+    this.knob.setAttribute("aria-valuetext", `${row[this.col.threshold]}: ${words.join(", ")}`);
     // A benchmark may collect how long each redraw took (bench/live_threshold.py).
     if (window.__thresholdLabRenderMs) window.__thresholdLabRenderMs.push(performance.now() - started);
   }
